@@ -1,0 +1,45 @@
+package mockserver
+
+import (
+	"net/http"
+	"strings"
+)
+
+// notImplemented lists Netmera endpoints the fake knows of but does not
+// serve yet. They answer 501 with a problem detail naming the endpoint, so
+// that a client never mistakes a missing feature for a silent success.
+var notImplemented = []struct{ method, path string }{
+	{http.MethodPost, "registerUsers"},
+	{http.MethodPost, "deleteUsers"},
+	{http.MethodGet, "getPushCategories"},
+	{http.MethodGet, "app/events"},
+	{http.MethodPost, "addTesters"},
+	{http.MethodPost, "sendBulkNotification"},
+	{http.MethodPost, "sendNotification"},
+	{http.MethodPost, "createNotificationDefinition"},
+	{http.MethodPost, "update-live-activity"},
+	{http.MethodGet, "getPushStats"},
+	{http.MethodGet, "getPushResult"},
+	{http.MethodPost, "fireEvents"},
+	{http.MethodPost, "sendEmailAndSms"},
+	{http.MethodPost, "sendBulkEmail"},
+	{http.MethodPost, "addEmail"},
+	{http.MethodPost, "removeEmail"},
+	{http.MethodPost, "addMsisdn"},
+	{http.MethodPost, "removeMsisdn"},
+	{http.MethodPost, "enableWhatsApp"},
+	{http.MethodPost, "disableWhatsApp"},
+	{http.MethodPost, "updateWhatsApp"},
+	{http.MethodPost, "removeWhatsApp"},
+	{http.MethodPost, "geofence/add"},
+	{http.MethodPost, "inbox/getAllInbox"},
+	{http.MethodGet, "inbox/get"},
+	{http.MethodPost, "inbox/statusChange"},
+	{http.MethodPost, "targeting/count"},
+	{http.MethodPost, "targeting/count-batch"},
+}
+
+func (s *Server) notImplemented(w http.ResponseWriter, r *http.Request) {
+	writeProblem(w, r, http.StatusNotImplemented,
+		"netmera-mock does not implement "+r.Method+" /"+strings.TrimPrefix(r.URL.Path, "/")+" yet; see docs/fidelity.md")
+}

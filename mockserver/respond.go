@@ -1,0 +1,102 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/netmera-mock/netmera-mock/state"
+)
+
+const (
+	apiKeyHeader = "X-netmera-api-key"
+	osHeader     = "X-netmera-os"
+)
+
+// apiFunc is one endpoint: it reads the request and acts on the caller's
+// tenant, returning the response body (nil for Netmera's empty 200) or an
+// error. One adapter, api, turns both into HTTP.
+type apiFunc func(r *http.Request, t *state.Tenant) (any, error)
+
+// statusOf is the one table from an error's kind to its HTTP status.
+func statusOf(e *state.Error, authStatus int) int {
+	switch e.Kind {
+	case state.KindInvalid, state.KindNotFound:
+		return http.StatusBadRequest
+	case state.KindUnauthorized:
+		return authStatus
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// envelope is Netmera's error body.
+type envelope struct {
+	Code  int    `json:"code"`
+	Error string `json:"error"`
+}
+
+// api adapts an endpoint: it authenticates the caller's key, runs fn on its
+// tenant, and writes the result or Netmera's error envelope.
+func (s *Server) api(fn apiFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t, ok := s.store.Tenant(r.Header.Get(apiKeyHeader))
+		if !ok {
+			writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
+			return
+		}
+		body, err := fn(r, t)
+		if err != nil {
+			writeError(w, err, s.opts.AuthStatus)
+			return
+		}
+		if body == nil {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
+}
+
+func writeError(w http.ResponseWriter, err error, authStatus int) {
+	var e *state.Error
+	if !errors.As(err, &e) {
+		e = &state.Error{Kind: state.KindInternal, Code: state.CodeInternal, Message: "An unexpected error occurred. Retry later."}
+	}
+	writeJSON(w, statusOf(e, authStatus), envelope{Code: e.Code, Error: e.Message})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONType(w, status, "application/json", v)
+}
+
+func writeJSONType(w http.ResponseWriter, status int, contentType string, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // nextPage URLs keep their "&"
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"code":2001,"error":"An unexpected error occurred. Retry later."}` + "\n")
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// problem is an RFC 9457 problem detail, the body of Netmera's framework
+// errors (an unknown path, a wrong method).
+type problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance"`
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail string) {
+	writeJSONType(w, status, "application/problem+json", problem{
+		Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path,
+	})
+}

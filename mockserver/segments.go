@@ -1,0 +1,125 @@
+package mockserver
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/netmera-mock/netmera-mock/state"
+)
+
+// requireOS refuses segment requests without X-netmera-os set to IOS or
+// ANDROID, as the documentation requires, unless Options.LenientOS.
+func (s *Server) requireOS(fn apiFunc) apiFunc {
+	return func(r *http.Request, t *state.Tenant) (any, error) {
+		if !s.opts.LenientOS {
+			switch os := r.Header.Get(osHeader); os {
+			case "IOS", "ANDROID":
+			case "":
+				return nil, state.ErrMissing(osHeader)
+			default:
+				return nil, state.Invalidf(state.CodeTypeMismatch, "Header '%s' should be IOS or ANDROID", osHeader)
+			}
+		}
+		return fn(r, t)
+	}
+}
+
+type segmentView struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	UserCount *int   `json:"userCount"`
+	Type      string `json:"type"`
+}
+
+type segmentsResponse struct {
+	List []segmentView `json:"list"`
+}
+
+func (s *Server) getSegments(r *http.Request, t *state.Tenant) (any, error) {
+	segs := t.Segments()
+	resp := segmentsResponse{List: make([]segmentView, len(segs))}
+	for i, sg := range segs {
+		resp.List[i] = segmentView{ID: sg.ID, Name: sg.Name, UserCount: sg.UserCount, Type: sg.Type}
+	}
+	return resp, nil
+}
+
+type segmentUserView struct {
+	ExternalID string `json:"externalId"`
+	Msisdn     string `json:"msisdn,omitempty"`
+	Email      string `json:"email,omitempty"`
+}
+
+type segmentUsersResponse struct {
+	Name     string            `json:"name"`
+	List     []segmentUserView `json:"list"`
+	NextPage string            `json:"nextPage,omitempty"`
+}
+
+// Page size bounds of getSegmentUsers; a max outside them is clamped.
+const (
+	minSegmentPage = 100
+	maxSegmentPage = 1000
+)
+
+func (s *Server) getSegmentUsers(r *http.Request, t *state.Tenant) (any, error) {
+	q := r.URL.Query()
+	if q.Get("id") == "" {
+		return nil, state.ErrMissing("id")
+	}
+	id, err := strconv.ParseInt(q.Get("id"), 10, 64)
+	if err != nil {
+		return nil, state.ErrWrongType("id", "an integer")
+	}
+	size, err := queryInt(r, "max", minSegmentPage)
+	if err != nil {
+		return nil, err
+	}
+	size = min(max(size, minSegmentPage), maxSegmentPage)
+	offset := 0
+	if tok := q.Get("offset"); tok != "" {
+		if offset, err = decodeSegmentOffset(tok, id); err != nil {
+			return nil, err
+		}
+	}
+	name, page, more, err := t.SegmentUsers(id, offset, size)
+	if err != nil {
+		return nil, err
+	}
+	resp := segmentUsersResponse{Name: name, List: make([]segmentUserView, len(page))}
+	for i, m := range page {
+		resp.List[i] = segmentUserView{ExternalID: m.ExtID, Msisdn: m.Msisdn, Email: m.Email}
+	}
+	if more {
+		next := url.Values{}
+		next.Set("id", strconv.FormatInt(id, 10))
+		next.Set("max", strconv.Itoa(size))
+		next.Set("offset", encodeSegmentOffset(id, offset+len(page)))
+		resp.NextPage = absoluteURL(r, next.Encode())
+	}
+	return resp, nil
+}
+
+// Segment offsets are opaque to clients, as Netmera's are: they name the
+// segment they belong to and the rank to continue from.
+func encodeSegmentOffset(id int64, rank int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("seg:%d:%d", id, rank)))
+}
+
+func decodeSegmentOffset(tok string, id int64) (int, error) {
+	bad := state.Invalidf(state.CodeTypeMismatch, "Field 'offset' is not a valid page token")
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, bad
+	}
+	var seg int64
+	var rank int
+	if n, err := fmt.Sscanf(string(b), "seg:%d:%d", &seg, &rank); err != nil || n != 2 || seg != id || rank < 0 ||
+		encodeSegmentOffset(seg, rank) != tok {
+		return 0, bad
+	}
+	return rank, nil
+}

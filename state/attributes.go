@@ -1,0 +1,185 @@
+package state
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+)
+
+// Standard attribute codes whose values are also the user's channel addresses.
+const (
+	AttrEmail  = "email"
+	AttrMsisdn = "msisdn"
+)
+
+// DefaultAttributes returns the profile attribute definitions a tenant has
+// when its data defines none: Netmera's standard attributes and the custom
+// ones the documentation's examples use.
+func DefaultAttributes() []AttributeDef {
+	return []AttributeDef{
+		{Code: "name", DataType: TypeString, Standard: true},
+		{Code: "surname", DataType: TypeString, Standard: true},
+		{Code: AttrEmail, DataType: TypeString, Standard: true},
+		{Code: AttrMsisdn, DataType: TypeString, Standard: true},
+		{Code: "gender", DataType: TypeString, Standard: true},
+		{Code: "dateOfBirth", DataType: TypeDate, Standard: true},
+		{Code: "externalSegments", DataType: TypeString, IsArray: true, Standard: true},
+		{Code: "age", DataType: TypeInteger},
+		{Code: "isSubscribed", DataType: TypeBoolean},
+		{Code: "lastVisitedCategories", DataType: TypeString, IsArray: true},
+		{Code: "lastVisitedProducts", DataType: TypeString, IsArray: true},
+	}
+}
+
+func arraySuffix(d AttributeDef) string {
+	if d.IsArray {
+		return " array"
+	}
+	return ""
+}
+
+// normalize converts v to the stored form of def's type: string, bool,
+// int64 (INTEGER, DATE as epoch milliseconds), float64, or []any of those
+// for array attributes. It reports false when v does not fit.
+func normalize(def AttributeDef, v any) (any, bool) {
+	if !def.IsArray {
+		return scalar(def.DataType, v)
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]any, 0, len(list))
+	for _, e := range list {
+		n, ok := scalar(def.DataType, e)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, n)
+	}
+	return out, true
+}
+
+func scalar(typ AttributeType, v any) (any, bool) {
+	switch typ {
+	case TypeString:
+		s, ok := v.(string)
+		return s, ok
+	case TypeBoolean:
+		b, ok := v.(bool)
+		return b, ok
+	case TypeInteger, TypeDate:
+		f, ok := number(v)
+		if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+			return nil, false
+		}
+		return int64(f), true
+	case TypeDouble:
+		f, ok := number(v)
+		return f, ok
+	}
+	return nil, false
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
+	case float64:
+		return n, !math.IsInf(n, 0) && !math.IsNaN(n)
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+// inferDefinition guesses a definition for an unknown key from its first
+// value, for tenants that auto-define attributes.
+func inferDefinition(code string, v any) (AttributeDef, bool) {
+	def := AttributeDef{Code: code}
+	first := v
+	if list, ok := v.([]any); ok {
+		if len(list) == 0 {
+			return def, false
+		}
+		def.IsArray = true
+		first = list[0]
+	}
+	switch x := first.(type) {
+	case string:
+		def.DataType = TypeString
+	case bool:
+		def.DataType = TypeBoolean
+	case json.Number, float64, int, int64:
+		f, _ := number(x)
+		def.DataType = TypeDouble
+		if f == math.Trunc(f) {
+			def.DataType = TypeInteger
+		}
+	default:
+		return def, false
+	}
+	_, ok := normalize(def, v)
+	return def, ok
+}
+
+// setAttr stores a normalized value, keeping the address indexes in step.
+func (t *Tenant) setAttr(u *user, key string, v any) {
+	switch key {
+	case AttrEmail:
+		t.unindex(t.byEmail, u, u.profile[key])
+		t.index(t.byEmail, u, v)
+	case AttrMsisdn:
+		t.unindex(t.byMsisdn, u, u.profile[key])
+		t.index(t.byMsisdn, u, v)
+	}
+	u.profile[key] = v
+}
+
+// delAttr removes a key from a user's profile, keeping the indexes in step.
+func (t *Tenant) delAttr(u *user, key string) {
+	old, ok := u.profile[key]
+	if !ok {
+		return
+	}
+	switch key {
+	case AttrEmail:
+		t.unindex(t.byEmail, u, old)
+	case AttrMsisdn:
+		t.unindex(t.byMsisdn, u, old)
+	}
+	delete(u.profile, key)
+}
+
+func (t *Tenant) index(idx map[string]map[*user]struct{}, u *user, v any) {
+	s, _ := v.(string)
+	if s == "" {
+		return
+	}
+	set := idx[s]
+	if set == nil {
+		set = make(map[*user]struct{}, 1)
+		idx[s] = set
+	}
+	set[u] = struct{}{}
+}
+
+func (t *Tenant) unindex(idx map[string]map[*user]struct{}, u *user, v any) {
+	s, _ := v.(string)
+	if set := idx[s]; set != nil {
+		delete(set, u)
+		if len(set) == 0 {
+			delete(idx, s)
+		}
+	}
+}
+
+func cloneValue(v any) any {
+	if list, ok := v.([]any); ok {
+		return slices.Clone(list)
+	}
+	return v
+}

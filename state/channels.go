@@ -1,0 +1,60 @@
+package state
+
+import "net/mail"
+
+// SetMailPermission opts users in (enabled) or out of email, named by
+// external ID or by address. Unknown users and addresses are ignored; one
+// malformed address fails the whole request.
+func (t *Tenant) SetMailPermission(extIDs, emails []string, enabled bool) error {
+	for _, e := range emails {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			return Invalidf(CodeTypeMismatch, "Invalid email address: '%s'", e)
+		}
+	}
+	return t.setChannel(extIDs, idEmail, emails, t.byEmail, func(u *user) { u.emailOK = enabled })
+}
+
+// SetSmsPermission opts users in (enabled) or out of SMS, named by
+// external ID or by MSISDN. Unknown users and numbers are ignored.
+func (t *Tenant) SetSmsPermission(extIDs, msisdns []string, enabled bool) error {
+	return t.setChannel(extIDs, idMsisdn, msisdns, t.byMsisdn, func(u *user) { u.smsOK = enabled })
+}
+
+func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, index map[string]map[*user]struct{}, apply func(*user)) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := newIDLimit().add(idExt, extIDs...).add(kind, addrs...).check(t.settings); err != nil {
+		return err
+	}
+	for _, id := range extIDs {
+		if u := t.users[id]; u != nil {
+			apply(u)
+		}
+	}
+	for _, a := range addrs {
+		for u := range index[a] {
+			apply(u)
+		}
+	}
+	return nil
+}
+
+// UpdateEmail changes a user's email address. A blank address keeps the old
+// one; an unknown user is ignored.
+func (t *Tenant) UpdateEmail(extID, email string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if u := t.users[extID]; u != nil && email != "" {
+		t.setAttr(u, AttrEmail, email)
+	}
+}
+
+// UpdateMsisdn changes a user's MSISDN; an empty value is stored as empty.
+// An unknown user is ignored.
+func (t *Tenant) UpdateMsisdn(extID, msisdn string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if u := t.users[extID]; u != nil {
+		t.setAttr(u, AttrMsisdn, msisdn)
+	}
+}

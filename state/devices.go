@@ -1,0 +1,65 @@
+package state
+
+// SetPush opts devices in (enabled) or out of push: all the devices of the
+// user with extID, or else the one device with token. extID wins when both
+// are given; unknown IDs are a silent no-op.
+func (t *Tenant) SetPush(extID, token string, enabled bool) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case extID != "":
+		if u := t.users[extID]; u != nil {
+			for _, dv := range u.devices {
+				dv.rec.PushPermitted = enabled
+			}
+		}
+	case token != "":
+		if dv := t.tokens[token]; dv != nil {
+			dv.rec.PushPermitted = enabled
+		}
+	default:
+		return ErrMissing("extId or deviceToken")
+	}
+	return nil
+}
+
+// Devices returns the installed devices of a user, only the push-permitted
+// ones when onlyPermitted is set. An unknown user has none.
+func (t *Tenant) Devices(extID string, onlyPermitted bool) []DeviceRecord {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := []DeviceRecord{}
+	u := t.users[extID]
+	if u == nil {
+		return out
+	}
+	for _, dv := range u.devices {
+		if dv.rec.Uninstalled || (onlyPermitted && !dv.rec.PushPermitted) {
+			continue
+		}
+		out = append(out, dv.rec)
+	}
+	return out
+}
+
+// DeviceTokens returns a page of every installation (uninstalled and
+// push-disabled ones included) in a stable order, the total, and whether
+// more follow. It costs O(log n + max), whatever the offset.
+func (t *Tenant) DeviceTokens(offset, max int) (page []DeviceRecord, total int, more bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	page = make([]DeviceRecord, 0, min(max, t.devList.Len()))
+	more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec) })
+	return page, t.devList.Len(), more
+}
+
+// DeviceByToken returns the device holding a push token.
+func (t *Tenant) DeviceByToken(token string) (DeviceRecord, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	dv := t.tokens[token]
+	if dv == nil {
+		return DeviceRecord{}, false
+	}
+	return dv.rec, true
+}

@@ -1,0 +1,15 @@
+// Package state is the domain of netmera-mock: Netmera apps (tenants) with
+// their users, devices, tags, category preferences, profile attributes,
+// segments and messages, and the rules Netmera enforces on them.
+//
+// It imports no net/http. Each Tenant method is one API operation over the
+// whole request, applied whole or not at all; failures are *Error values
+// carrying Netmera's code, and only the transport maps them to HTTP.
+//
+// A tenant starts from a Dataset, the plain-value form of its state that
+// fixtures generate, fixtures files hold and the control API exports:
+//
+//	d, _ := fixtures.Generate(fixtures.Options{Seed: 1, Users: 1000})
+//	t, err := state.NewTenant(d, state.Settings{})
+//	err = t.TagUsers([]string{"Sport"}, []string{"id1", "id2"})
+package state

@@ -1,0 +1,416 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// Settings are a tenant's enforcement switches: what the Netmera panel
+// configures per app, and the fidelity choices a user may need to flip.
+type Settings struct {
+	// MaxIDs is the most unique identifiers (external IDs, device tokens,
+	// emails, MSISDNs) one request may name; 0 means Netmera's 1000.
+	MaxIDs int
+	// LimitCode is the error code of a request over MaxIDs; 0 means 2009.
+	LimitCode int
+	// AutoDefine defines unknown profile attribute keys from the value they
+	// are first set to, instead of dropping them as Netmera does.
+	AutoDefine bool
+	// PermanentDeleteOff says the app has not activated permanent deletion in
+	// the panel: deleteUsersPermanently then only untracks the users.
+	PermanentDeleteOff bool
+}
+
+// DefaultMaxIDs is Netmera's limit of unique identifiers per request.
+const DefaultMaxIDs = 1000
+
+func (s Settings) maxIDs() int {
+	if s.MaxIDs <= 0 {
+		return DefaultMaxIDs
+	}
+	return s.MaxIDs
+}
+
+type user struct {
+	extID     string
+	tags      map[string]struct{}
+	profile   map[string]any
+	cats      map[catKey]bool
+	emailOK   bool
+	smsOK     bool
+	untracked bool
+	devices   []*device
+	slot      int
+}
+
+type catKey struct{ category, channel string }
+
+type device struct {
+	rec   DeviceRecord
+	owner *user
+	slot  int
+}
+
+type segment struct {
+	rec     SegmentRecord // Members is left nil; members holds them
+	members *seqList[*user]
+	slots   map[*user]int
+}
+
+// Tenant is one Netmera app: its users, devices, definitions, segments and
+// messages, guarded by one lock. Every method is safe for concurrent use;
+// a write either applies whole or, on error, changes nothing.
+type Tenant struct {
+	mu       sync.RWMutex
+	settings Settings
+
+	attrs      map[string]AttributeDef
+	attrOrder  []string
+	categories map[string]Category
+	catOrder   []string
+
+	users    map[string]*user
+	userList *seqList[*user]
+	devices  map[string]*device // by installation ID
+	tokens   map[string]*device // by push token
+	devList  *seqList[*device]
+	byEmail  map[string]map[*user]struct{}
+	byMsisdn map[string]map[*user]struct{}
+	byTag    map[string]map[*user]struct{}
+
+	segments map[int64]*segment
+	messages map[int64]*MessageRecord
+	msgOrder []int64
+}
+
+// NewTenant returns a tenant holding d. It reports the first inconsistency
+// in d (a duplicate ID, a device of an unknown user, a value that does not
+// fit its attribute's type…) instead of loading part of it.
+func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
+	t := &Tenant{settings: s}
+	if err := t.load(d); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Settings returns the tenant's switches.
+func (t *Tenant) Settings() Settings {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.settings
+}
+
+// Replace swaps the tenant's whole state for d, atomically: on error the
+// old state stays.
+func (t *Tenant) Replace(d *Dataset) error {
+	fresh, err := NewTenant(d, t.Settings())
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.attrs, t.attrOrder, t.categories, t.catOrder = fresh.attrs, fresh.attrOrder, fresh.categories, fresh.catOrder
+	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
+	t.byEmail, t.byMsisdn, t.byTag = fresh.byEmail, fresh.byMsisdn, fresh.byTag
+	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
+	return nil
+}
+
+func (t *Tenant) load(d *Dataset) error {
+	if d.Version != 0 && d.Version != CurrentVersion {
+		return fmt.Errorf("dataset version %d: this build reads version %d", d.Version, CurrentVersion)
+	}
+	t.attrs = make(map[string]AttributeDef)
+	t.categories = make(map[string]Category)
+	t.users = make(map[string]*user, len(d.Users))
+	t.userList = newSeqList(func(u *user, slot int) { u.slot = slot })
+	t.devices = make(map[string]*device, len(d.Devices))
+	t.tokens = make(map[string]*device, len(d.Devices))
+	t.devList = newSeqList(func(dv *device, slot int) { dv.slot = slot })
+	t.byEmail = make(map[string]map[*user]struct{})
+	t.byMsisdn = make(map[string]map[*user]struct{})
+	t.byTag = make(map[string]map[*user]struct{})
+	t.segments = make(map[int64]*segment)
+	t.messages = make(map[int64]*MessageRecord)
+
+	attrs := d.Attributes
+	if len(attrs) == 0 {
+		attrs = DefaultAttributes()
+	}
+	for _, a := range attrs {
+		if err := t.defineAttribute(a); err != nil {
+			return err
+		}
+	}
+	for _, c := range d.Categories {
+		if err := t.defineCategory(c); err != nil {
+			return err
+		}
+	}
+	for i := range d.Users {
+		if err := t.addUser(&d.Users[i]); err != nil {
+			return fmt.Errorf("users[%d]: %w", i, err)
+		}
+	}
+	for i, r := range d.Devices {
+		if err := t.addDevice(r); err != nil {
+			return fmt.Errorf("devices[%d]: %w", i, err)
+		}
+	}
+	for i, r := range d.Segments {
+		if err := t.addSegment(r); err != nil {
+			return fmt.Errorf("segments[%d]: %w", i, err)
+		}
+	}
+	for i, m := range d.Messages {
+		if err := t.addMessage(m); err != nil {
+			return fmt.Errorf("messages[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func (t *Tenant) defineAttribute(a AttributeDef) error {
+	if a.Code == "" {
+		return fmt.Errorf("attribute with an empty code")
+	}
+	switch a.DataType {
+	case TypeString, TypeInteger, TypeDouble, TypeBoolean, TypeDate:
+	default:
+		return fmt.Errorf("attribute %q: unknown dataType %q", a.Code, a.DataType)
+	}
+	if _, dup := t.attrs[a.Code]; dup {
+		return fmt.Errorf("attribute %q defined twice", a.Code)
+	}
+	t.attrs[a.Code] = a
+	t.attrOrder = append(t.attrOrder, a.Code)
+	return nil
+}
+
+func (t *Tenant) defineCategory(c Category) error {
+	if c.Name == "" {
+		return fmt.Errorf("category %d has an empty name", c.ID)
+	}
+	if _, dup := t.categories[c.Name]; dup {
+		return fmt.Errorf("category %q defined twice", c.Name)
+	}
+	t.categories[c.Name] = c
+	t.catOrder = append(t.catOrder, c.Name)
+	return nil
+}
+
+func (t *Tenant) addUser(r *UserRecord) error {
+	if r.ExtID == "" {
+		return fmt.Errorf("user with an empty extId")
+	}
+	if _, dup := t.users[r.ExtID]; dup {
+		return fmt.Errorf("user %q defined twice", r.ExtID)
+	}
+	u := &user{extID: r.ExtID, tags: make(map[string]struct{}, len(r.Tags)), profile: make(map[string]any, len(r.Profile)),
+		emailOK: r.EmailPermitted, smsOK: r.SmsPermitted, untracked: r.Untracked}
+	for _, tag := range r.Tags {
+		t.tag(u, tag)
+	}
+	for _, k := range sortedKeys(r.Profile) {
+		def, ok := t.attrs[k]
+		if !ok {
+			return fmt.Errorf("user %q: profile attribute %q is not defined", r.ExtID, k)
+		}
+		v, ok := normalize(def, r.Profile[k])
+		if !ok {
+			return fmt.Errorf("user %q: profile attribute %q: %v is not a %s%s", r.ExtID, k, r.Profile[k], def.DataType, arraySuffix(def))
+		}
+		t.setAttr(u, k, v)
+	}
+	for _, p := range r.Categories {
+		if _, ok := t.categories[p.Category]; !ok {
+			return fmt.Errorf("user %q: category %q is not defined", r.ExtID, p.Category)
+		}
+		if !slices.Contains(Channels, p.Channel) {
+			return fmt.Errorf("user %q: unknown channel %q", r.ExtID, p.Channel)
+		}
+		if u.cats == nil {
+			u.cats = make(map[catKey]bool)
+		}
+		u.cats[catKey{p.Category, p.Channel}] = p.Enabled
+	}
+	u.slot = t.userList.Append(u)
+	t.users[u.extID] = u
+	return nil
+}
+
+func (t *Tenant) addDevice(r DeviceRecord) error {
+	if r.InstallationID == "" {
+		return fmt.Errorf("device with an empty installationId")
+	}
+	if _, dup := t.devices[r.InstallationID]; dup {
+		return fmt.Errorf("installation %q defined twice", r.InstallationID)
+	}
+	if !slices.Contains(Platforms, r.Platform) {
+		return fmt.Errorf("installation %q: unknown platform %q", r.InstallationID, r.Platform)
+	}
+	if r.Token != "" {
+		if _, dup := t.tokens[r.Token]; dup {
+			return fmt.Errorf("installation %q: token %q used twice", r.InstallationID, r.Token)
+		}
+	}
+	dv := &device{rec: r}
+	if r.ExtID != "" {
+		u, ok := t.users[r.ExtID]
+		if !ok {
+			return fmt.Errorf("installation %q: user %q does not exist", r.InstallationID, r.ExtID)
+		}
+		dv.owner = u
+		u.devices = append(u.devices, dv)
+	}
+	dv.slot = t.devList.Append(dv)
+	t.devices[r.InstallationID] = dv
+	if r.Token != "" {
+		t.tokens[r.Token] = dv
+	}
+	return nil
+}
+
+func (t *Tenant) addSegment(r SegmentRecord) error {
+	if _, dup := t.segments[r.ID]; dup {
+		return fmt.Errorf("segment %d defined twice", r.ID)
+	}
+	switch r.Type {
+	case SegmentStandard, SegmentProduct, SegmentConnectors:
+	default:
+		return fmt.Errorf("segment %d: unknown type %q", r.ID, r.Type)
+	}
+	s := &segment{rec: r, members: newSeqList[*user](nil), slots: make(map[*user]int, len(r.Members))}
+	s.rec.Members = nil
+	s.members.moved = func(u *user, slot int) { s.slots[u] = slot }
+	for _, id := range r.Members {
+		u, ok := t.users[id]
+		if !ok {
+			return fmt.Errorf("segment %d: member %q does not exist", r.ID, id)
+		}
+		if _, dup := s.slots[u]; dup {
+			continue
+		}
+		s.slots[u] = s.members.Append(u)
+	}
+	t.segments[r.ID] = s
+	return nil
+}
+
+func (t *Tenant) addMessage(m MessageRecord) error {
+	if _, dup := t.messages[m.MessageID]; dup {
+		return fmt.Errorf("message %d defined twice", m.MessageID)
+	}
+	switch m.Status {
+	case MessageWaitingApproval, MessageApproved:
+	default:
+		return fmt.Errorf("message %d: unknown status %q", m.MessageID, m.Status)
+	}
+	t.messages[m.MessageID] = &m
+	t.msgOrder = append(t.msgOrder, m.MessageID)
+	return nil
+}
+
+// Export returns the tenant's whole state. Exporting, loading the result
+// and exporting again gives an identical Dataset.
+func (t *Tenant) Export() *Dataset {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	d := &Dataset{Version: CurrentVersion}
+	for _, code := range t.attrOrder {
+		d.Attributes = append(d.Attributes, t.attrs[code])
+	}
+	for _, name := range t.catOrder {
+		d.Categories = append(d.Categories, t.categories[name])
+	}
+	d.Users = make([]UserRecord, 0, t.userList.Len())
+	t.userList.All(func(u *user) bool {
+		d.Users = append(d.Users, t.userRecord(u))
+		return true
+	})
+	d.Devices = make([]DeviceRecord, 0, t.devList.Len())
+	t.devList.All(func(dv *device) bool {
+		d.Devices = append(d.Devices, dv.rec)
+		return true
+	})
+	for _, s := range t.sortedSegments() {
+		r := s.rec
+		r.Members = make([]string, 0, s.members.Len())
+		s.members.All(func(u *user) bool {
+			r.Members = append(r.Members, u.extID)
+			return true
+		})
+		d.Segments = append(d.Segments, r)
+	}
+	for _, id := range t.msgOrder {
+		d.Messages = append(d.Messages, *t.messages[id])
+	}
+	return d
+}
+
+func (t *Tenant) userRecord(u *user) UserRecord {
+	r := UserRecord{ExtID: u.extID, EmailPermitted: u.emailOK, SmsPermitted: u.smsOK, Untracked: u.untracked}
+	r.Tags = sortedKeys(u.tags)
+	if len(u.profile) > 0 {
+		r.Profile = make(map[string]any, len(u.profile))
+		for k, v := range u.profile {
+			r.Profile[k] = cloneValue(v)
+		}
+	}
+	for k, on := range u.cats {
+		r.Categories = append(r.Categories, CategoryPref{Category: k.category, Channel: k.channel, Enabled: on})
+	}
+	sort.Slice(r.Categories, func(i, j int) bool {
+		a, b := r.Categories[i], r.Categories[j]
+		if a.Category != b.Category {
+			return a.Category < b.Category
+		}
+		return a.Channel < b.Channel
+	})
+	return r
+}
+
+// sortedSegments returns the segments newest first (by CreatedAt, then ID).
+func (t *Tenant) sortedSegments() []*segment {
+	out := make([]*segment, 0, len(t.segments))
+	for _, s := range t.segments {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].rec.CreatedAt != out[j].rec.CreatedAt {
+			return out[i].rec.CreatedAt > out[j].rec.CreatedAt
+		}
+		return out[i].rec.ID > out[j].rec.ID
+	})
+	return out
+}
+
+// Counts summarises the tenant for health reports.
+type Counts struct {
+	Users    int `json:"users"`
+	Devices  int `json:"devices"`
+	Segments int `json:"segments"`
+	Messages int `json:"messages"`
+}
+
+// Counts returns how many users, devices, segments and messages the tenant holds.
+func (t *Tenant) Counts() Counts {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return Counts{Users: t.userList.Len(), Devices: t.devList.Len(), Segments: len(t.segments), Messages: len(t.messages)}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,128 @@
+package journal
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxBody is the largest body or response kept whole, in bytes; a larger
+// one is replaced by a marker holding its size and its first MaxBody bytes.
+const MaxBody = 64 << 10
+
+// secretHeaders are the headers whose values Add never stores in clear.
+var secretHeaders = []string{"X-Netmera-Api-Key", "Authorization", "Proxy-Authorization", "Cookie"}
+
+func isSecret(name string) bool {
+	name = strings.TrimSpace(name)
+	for _, s := range secretHeaders {
+		if strings.EqualFold(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskHeader returns a copy of h with canonical names and secret values
+// replaced by their short id.
+func maskHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for name, values := range h {
+		secret := isSecret(name)
+		key := textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name))
+		for _, v := range values {
+			if secret {
+				v = maskValue(v)
+			}
+			out[key] = append(out[key], v)
+		}
+	}
+	return out
+}
+
+// maskValue replaces a secret by "key-" and 8 hex digits of its SHA-256,
+// keeping a leading auth scheme ("Bearer ", "Basic ") readable.
+func maskValue(v string) string {
+	if v == "" {
+		return ""
+	}
+	scheme := ""
+	if i := strings.IndexByte(v, ' '); i > 0 && isScheme(v[:i]) {
+		scheme, v = v[:i+1], v[i+1:]
+	}
+	sum := sha256.Sum256([]byte(v))
+	return scheme + "key-" + hex.EncodeToString(sum[:4])
+}
+
+func isScheme(s string) bool {
+	for _, c := range s {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// truncated is the marker stored instead of a body over MaxBody.
+type truncated struct {
+	Truncated bool   `json:"truncated"`
+	Size      int    `json:"size"`
+	Prefix    string `json:"prefix"`
+}
+
+// storeJSON returns a fresh copy of b as JSON: compacted when b is JSON, a
+// JSON string otherwise, the truncated marker when b is over MaxBody, and
+// nil when b is empty.
+func storeJSON(b []byte) json.RawMessage {
+	switch {
+	case len(b) == 0:
+		return nil
+	case len(b) > MaxBody:
+		prefix := b[:MaxBody]
+		// Do not cut a UTF-8 sequence in two: drop an incomplete last rune.
+		for i := len(prefix) - 1; i >= 0 && i >= len(prefix)-utf8.UTFMax; i-- {
+			if utf8.RuneStart(prefix[i]) {
+				if !utf8.FullRune(prefix[i:]) {
+					prefix = prefix[:i]
+				}
+				break
+			}
+		}
+		return encode(truncated{Truncated: true, Size: len(b), Prefix: string(prefix)})
+	case json.Valid(b):
+		var buf bytes.Buffer
+		_ = json.Compact(&buf, b) // cannot fail: b is valid
+		return buf.Bytes()
+	default:
+		return encode(string(b))
+	}
+}
+
+// encode marshals v without escaping <, > and &, so bodies stay readable.
+func encode(v any) json.RawMessage {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // strings and the marker always encode
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// maxIDBytes bounds the external IDs one entry keeps, by their total length.
+const maxIDBytes = 64 << 10
+
+// boundIDs keeps the first ids whose total length stays within maxIDBytes,
+// so that an entry stays small however many IDs its request named.
+func boundIDs(ids []string) []string {
+	n := 0
+	for i, id := range ids {
+		if n += len(id); n > maxIDBytes {
+			return ids[:i:i]
+		}
+	}
+	return ids
+}

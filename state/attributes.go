@@ -3,7 +3,6 @@ package state
 import (
 	"encoding/json"
 	"math"
-	"slices"
 )
 
 // Standard attribute codes whose values are also the user's channel addresses.
@@ -69,16 +68,50 @@ func scalar(typ AttributeType, v any) (any, bool) {
 		b, ok := v.(bool)
 		return b, ok
 	case TypeInteger, TypeDate:
-		f, ok := number(v)
-		if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-			return nil, false
-		}
-		return int64(f), true
+		return integer(v)
 	case TypeDouble:
 		f, ok := number(v)
 		return f, ok
 	}
 	return nil, false
+}
+
+// maxExactInt bounds INTEGER and DATE values: beyond it a JSON number read
+// as float64 (as a fixtures file is) no longer holds the exact value.
+const maxExactInt = 1 << 53
+
+// integer converts an integral number exactly: an int64 or a json.Number
+// of integer syntax is taken as is, not through float64, so that a value
+// past maxExactInt is refused rather than silently rounded.
+func integer(v any) (any, bool) {
+	var n int64
+	switch x := v.(type) {
+	case int:
+		n = int64(x)
+	case int64:
+		n = x
+	case json.Number:
+		i, err := x.Int64()
+		if err == nil {
+			n = i
+			break
+		}
+		f, ok := number(x)
+		if !ok || f != math.Trunc(f) || math.Abs(f) > maxExactInt {
+			return nil, false
+		}
+		n = int64(f)
+	default:
+		f, ok := number(v)
+		if !ok || f != math.Trunc(f) || math.Abs(f) > maxExactInt {
+			return nil, false
+		}
+		n = int64(f)
+	}
+	if n > maxExactInt || n < -maxExactInt {
+		return nil, false
+	}
+	return n, true
 }
 
 func number(v any) (float64, bool) {
@@ -177,9 +210,32 @@ func (t *Tenant) unindex(idx map[string]map[*user]struct{}, u *user, v any) {
 	}
 }
 
+// cloneValue copies an array value, never returning a nil slice: an empty
+// array attribute is [] to clients and in exports, not null.
 func cloneValue(v any) any {
 	if list, ok := v.([]any); ok {
-		return slices.Clone(list)
+		return append(make([]any, 0, len(list)), list...)
 	}
 	return v
+}
+
+// isAddressAttr reports whether code is one of the standard attributes that
+// double as channel addresses and are indexed as strings.
+func isAddressAttr(code string) bool { return code == AttrEmail || code == AttrMsisdn }
+
+// addressDefOK reports whether def may define code: the address attributes
+// must be scalar strings, since updateEmail and updateMsisdn store strings.
+func addressDefOK(def AttributeDef) bool {
+	return !isAddressAttr(def.Code) || (def.DataType == TypeString && !def.IsArray)
+}
+
+// defineStandard defines the address attribute code when the app's data did
+// not, so that a stored address is a defined attribute and the tenant's
+// export loads again.
+func (t *Tenant) defineStandard(code string) {
+	if _, ok := t.attrs[code]; ok {
+		return
+	}
+	t.attrs[code] = AttributeDef{Code: code, DataType: TypeString, Standard: true}
+	t.attrOrder = append(t.attrOrder, code)
 }

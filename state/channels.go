@@ -11,18 +11,25 @@ func (t *Tenant) SetMailPermission(extIDs, emails []string, enabled bool) error 
 			return Invalidf(CodeTypeMismatch, "Invalid email address: '%s'", e)
 		}
 	}
-	return t.setChannel(extIDs, idEmail, emails, t.byEmail, func(u *user) { u.emailOK = enabled })
+	return t.setChannel(extIDs, idEmail, emails, func(u *user) { u.emailOK = enabled })
 }
 
 // SetSmsPermission opts users in (enabled) or out of SMS, named by
 // external ID or by MSISDN. Unknown users and numbers are ignored.
 func (t *Tenant) SetSmsPermission(extIDs, msisdns []string, enabled bool) error {
-	return t.setChannel(extIDs, idMsisdn, msisdns, t.byMsisdn, func(u *user) { u.smsOK = enabled })
+	return t.setChannel(extIDs, idMsisdn, msisdns, func(u *user) { u.smsOK = enabled })
 }
 
-func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, index map[string]map[*user]struct{}, apply func(*user)) error {
+// setChannel applies to the users named by extIDs or by addresses of kind
+// (idEmail or idMsisdn). The address index is chosen under the lock, as
+// Replace swaps it.
+func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply func(*user)) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	index := t.byEmail
+	if kind == idMsisdn {
+		index = t.byMsisdn
+	}
 	if err := newIDLimit().add(idExt, extIDs...).add(kind, addrs...).check(t.settings); err != nil {
 		return err
 	}
@@ -40,21 +47,25 @@ func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, index 
 }
 
 // UpdateEmail changes a user's email address. A blank address keeps the old
-// one; an unknown user is ignored.
+// one; an unknown user is ignored. An app whose data defines no "email"
+// attribute gets the standard one, as every Netmera app has it.
 func (t *Tenant) UpdateEmail(extID, email string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if u := t.users[extID]; u != nil && email != "" {
+		t.defineStandard(AttrEmail)
 		t.setAttr(u, AttrEmail, email)
 	}
 }
 
 // UpdateMsisdn changes a user's MSISDN; an empty value is stored as empty.
-// An unknown user is ignored.
+// An unknown user is ignored. Like UpdateEmail, it defines the standard
+// "msisdn" attribute when the app's data did not.
 func (t *Tenant) UpdateMsisdn(extID, msisdn string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if u := t.users[extID]; u != nil {
+		t.defineStandard(AttrMsisdn)
 		t.setAttr(u, AttrMsisdn, msisdn)
 	}
 }

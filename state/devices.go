@@ -44,11 +44,13 @@ func (t *Tenant) Devices(extID string, onlyPermitted bool) []DeviceRecord {
 
 // DeviceTokens returns a page of every installation (uninstalled and
 // push-disabled ones included) in a stable order, the total, and whether
-// more follow. It costs O(log n + max), whatever the offset.
+// more follow. It costs O(log n + max), whatever the offset. A max of 0 or
+// less gives an empty page; a negative offset counts as 0.
 func (t *Tenant) DeviceTokens(offset, max int) (page []DeviceRecord, total int, more bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	page = make([]DeviceRecord, 0, min(max, t.devList.Len()))
+	max = clampPage(max, t.devList.Len())
+	page = make([]DeviceRecord, 0, max)
 	more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec) })
 	return page, t.devList.Len(), more
 }
@@ -63,3 +65,7 @@ func (t *Tenant) DeviceByToken(token string) (DeviceRecord, bool) {
 	}
 	return dv.rec, true
 }
+
+// clampPage bounds a requested page size to [0, n]: a negative size is an
+// empty page, not a panic.
+func clampPage(size, n int) int { return max(0, min(size, n)) }

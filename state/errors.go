@@ -48,7 +48,7 @@ func (e *Error) Error() string { return fmt.Sprintf("netmera error %d: %s", e.Co
 // errors.Is(err, &Error{Code: CodeUserNotFound}) matches any such error.
 func (e *Error) Is(target error) bool {
 	var t *Error
-	if !errors.As(target, &t) {
+	if !errors.As(target, &t) || t == nil {
 		return false
 	}
 	return t.Code == e.Code

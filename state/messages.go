@@ -1,5 +1,7 @@
 package state
 
+import "slices"
+
 // ApprovePushes approves messages waiting for approval. Every ID must name
 // a message: one unknown ID fails the whole request with 5003. Approving an
 // approved message again changes nothing.
@@ -8,7 +10,7 @@ func (t *Tenant) ApprovePushes(ids []int64) error {
 	defer t.mu.Unlock()
 	for _, id := range ids {
 		if t.messages[id] == nil {
-			return Invalidf(CodeMessageNotFound, "Message with given messageId could not be found")
+			return &Error{Kind: KindNotFound, Code: CodeMessageNotFound, Message: "Message with given messageId could not be found"}
 		}
 	}
 	for _, id := range ids {
@@ -25,5 +27,7 @@ func (t *Tenant) Message(id int64) (MessageRecord, bool) {
 	if m == nil {
 		return MessageRecord{}, false
 	}
-	return *m, true
+	r := *m
+	r.Platforms = slices.Clone(m.Platforms)
+	return r, true
 }

@@ -60,12 +60,12 @@ func (e ProfileEntry) valid() bool { return !e.Malformed && (e.ExtID != "" || e.
 func (t *Tenant) definition(key string, v any, wantArray bool) (AttributeDef, bool) {
 	def, ok := t.attrs[key]
 	if !ok && t.settings.AutoDefine {
-		if def, ok = inferDefinition(key, v); ok && (!wantArray || def.IsArray) {
+		if def, ok = inferDefinition(key, v); ok && addressDefOK(def) && (!wantArray || def.IsArray) {
 			t.attrs[key] = def
 			t.attrOrder = append(t.attrOrder, key)
 		}
 	}
-	return def, ok && (!wantArray || def.IsArray)
+	return def, ok && addressDefOK(def) && (!wantArray || def.IsArray)
 }
 
 // SetProfileAttributes sets attributes on users. Keys that are not defined
@@ -132,7 +132,7 @@ func (t *Tenant) PushProfileAttributes(entries []ProfileEntry) error {
 // are absent are ignored, and removing the last value leaves an empty array.
 func (t *Tenant) PullProfileAttributes(entries []ProfileEntry) error {
 	return t.editArrays(entries, func(list []any, values []any) []any {
-		out := list[:0:0]
+		out := make([]any, 0, len(list))
 		for _, v := range list {
 			if !containsValue(values, v) {
 				out = append(out, v)
@@ -167,7 +167,9 @@ func (t *Tenant) editArrays(entries []ProfileEntry, edit func(list, values []any
 				continue
 			}
 			list, _ := old.([]any)
-			t.setAttr(u, key, edit(append([]any(nil), list...), values.([]any)))
+			// The copy is never nil, so an emptied or empty-created array
+			// stays [] rather than becoming null.
+			t.setAttr(u, key, edit(append(make([]any, 0, len(list)), list...), values.([]any)))
 		}
 	}
 	return nil
@@ -331,7 +333,8 @@ func (t *Tenant) CategoryPreferences(extID, channel string) (prefs map[string]bo
 	return prefs, true
 }
 
-// Categories returns the app's push categories in definition order.
+// Categories returns the app's push categories ordered by ID (definitions
+// with the same ID keep their definition order).
 func (t *Tenant) Categories() []Category {
 	t.mu.RLock()
 	defer t.mu.RUnlock()

@@ -45,12 +45,13 @@ func (t *Tenant) SegmentUsers(id int64, offset, max int) (name string, page []Se
 	defer t.mu.RUnlock()
 	s := t.segments[id]
 	if s == nil {
-		return "", nil, false, Invalidf(CodeSegmentNotFound, "Segment not found")
+		return "", nil, false, &Error{Kind: KindNotFound, Code: CodeSegmentNotFound, Message: "Segment not found"}
 	}
 	if s.rec.Type == SegmentConnectors {
 		return "", nil, false, Invalidf(CodeInternal, "An unexpected error occurred. Retry later.")
 	}
-	page = make([]SegmentMember, 0, min(max, s.members.Len()))
+	max = clampPage(max, s.members.Len())
+	page = make([]SegmentMember, 0, max)
 	more = s.members.Page(offset, max, func(u *user) {
 		email, _ := u.profile[AttrEmail].(string)
 		msisdn, _ := u.profile[AttrMsisdn].(string)

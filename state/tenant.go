@@ -120,6 +120,9 @@ func (t *Tenant) Replace(d *Dataset) error {
 }
 
 func (t *Tenant) load(d *Dataset) error {
+	if d == nil {
+		return fmt.Errorf("no dataset")
+	}
 	if d.Version != 0 && d.Version != CurrentVersion {
 		return fmt.Errorf("dataset version %d: this build reads version %d", d.Version, CurrentVersion)
 	}
@@ -181,6 +184,9 @@ func (t *Tenant) defineAttribute(a AttributeDef) error {
 	case TypeString, TypeInteger, TypeDouble, TypeBoolean, TypeDate:
 	default:
 		return fmt.Errorf("attribute %q: unknown dataType %q", a.Code, a.DataType)
+	}
+	if !addressDefOK(a) {
+		return fmt.Errorf("attribute %q: must be a STRING, not a %s%s", a.Code, a.DataType, arraySuffix(a))
 	}
 	if _, dup := t.attrs[a.Code]; dup {
 		return fmt.Errorf("attribute %q defined twice", a.Code)
@@ -291,8 +297,8 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 		if !ok {
 			return fmt.Errorf("segment %d: member %q does not exist", r.ID, id)
 		}
-		if _, dup := s.slots[u]; dup {
-			continue
+		if _, dup := s.slots[u]; dup || u.untracked {
+			continue // untracked users are left out of segments
 		}
 		s.slots[u] = s.members.Append(u)
 	}
@@ -309,6 +315,7 @@ func (t *Tenant) addMessage(m MessageRecord) error {
 	default:
 		return fmt.Errorf("message %d: unknown status %q", m.MessageID, m.Status)
 	}
+	m.Platforms = slices.Clone(m.Platforms)
 	t.messages[m.MessageID] = &m
 	t.msgOrder = append(t.msgOrder, m.MessageID)
 	return nil
@@ -346,7 +353,9 @@ func (t *Tenant) Export() *Dataset {
 		d.Segments = append(d.Segments, r)
 	}
 	for _, id := range t.msgOrder {
-		d.Messages = append(d.Messages, *t.messages[id])
+		m := *t.messages[id]
+		m.Platforms = slices.Clone(m.Platforms)
+		d.Messages = append(d.Messages, m)
 	}
 	return d
 }

@@ -79,7 +79,7 @@ func (t *Tenant) DeleteUsersPermanently(extIDs []string) error {
 	}
 	for _, id := range extIDs {
 		if t.users[id] == nil {
-			return &Error{Kind: KindInvalid, Code: CodeUserNotFound,
+			return &Error{Kind: KindNotFound, Code: CodeUserNotFound,
 				Message: fmt.Sprintf("User with external id '%s' does not exist or has already been permanently deleted", id)}
 		}
 	}

@@ -1,0 +1,187 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+)
+
+// CheckInvariants reports the first way t's indexes and lists disagree with
+// its users, devices and segments, or nil when they are all consistent. It
+// is exported to the external tests only.
+func CheckInvariants(t *Tenant) error {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if err := checkSeq(t.userList, func(u *user) int { return u.slot }); err != nil {
+		return fmt.Errorf("userList: %w", err)
+	}
+	if err := checkSeq(t.devList, func(dv *device) int { return dv.slot }); err != nil {
+		return fmt.Errorf("devList: %w", err)
+	}
+	if t.userList.Len() != len(t.users) {
+		return fmt.Errorf("userList has %d users, the map %d", t.userList.Len(), len(t.users))
+	}
+	if t.devList.Len() != len(t.devices) {
+		return fmt.Errorf("devList has %d devices, the map %d", t.devList.Len(), len(t.devices))
+	}
+	var err error
+	t.userList.All(func(u *user) bool {
+		err = t.checkUser(u)
+		return err == nil
+	})
+	if err != nil {
+		return err
+	}
+	t.devList.All(func(dv *device) bool {
+		err = t.checkDevice(dv)
+		return err == nil
+	})
+	if err != nil {
+		return err
+	}
+	tokens := 0
+	for _, dv := range t.devices {
+		if dv.rec.Token != "" {
+			tokens++
+		}
+	}
+	if tokens != len(t.tokens) {
+		return fmt.Errorf("%d devices have a token, the token index has %d", tokens, len(t.tokens))
+	}
+	for name, idx := range map[string]map[string]map[*user]struct{}{"tag": t.byTag, AttrEmail: t.byEmail, AttrMsisdn: t.byMsisdn} {
+		for key, set := range idx {
+			if len(set) == 0 {
+				return fmt.Errorf("%s index: empty set kept for %q", name, key)
+			}
+			for u := range set {
+				if t.users[u.extID] != u {
+					return fmt.Errorf("%s index %q: holds a removed user %q", name, key, u.extID)
+				}
+				if name == "tag" {
+					if _, ok := u.tags[key]; !ok {
+						return fmt.Errorf("tag index %q: user %q lacks the tag", key, u.extID)
+					}
+				} else if s, _ := u.profile[name].(string); s != key {
+					return fmt.Errorf("%s index %q: user %q has %q", name, key, u.extID, s)
+				}
+			}
+		}
+	}
+	for id, s := range t.segments {
+		if err := checkSeq(s.members, func(u *user) int { return s.slots[u] }); err != nil {
+			return fmt.Errorf("segment %d: %w", id, err)
+		}
+		if s.members.Len() != len(s.slots) {
+			return fmt.Errorf("segment %d: %d members, %d slots", id, s.members.Len(), len(s.slots))
+		}
+		s.members.All(func(u *user) bool {
+			switch {
+			case t.users[u.extID] != u:
+				err = fmt.Errorf("segment %d: member %q was removed", id, u.extID)
+			case u.untracked:
+				err = fmt.Errorf("segment %d: member %q is untracked", id, u.extID)
+			}
+			return err == nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for code := range t.attrs {
+		if !slices.Contains(t.attrOrder, code) {
+			return fmt.Errorf("attribute %q is not in attrOrder", code)
+		}
+	}
+	if len(t.attrs) != len(t.attrOrder) {
+		return fmt.Errorf("%d attributes, attrOrder has %d", len(t.attrs), len(t.attrOrder))
+	}
+	return nil
+}
+
+func (t *Tenant) checkUser(u *user) error {
+	if t.users[u.extID] != u {
+		return fmt.Errorf("user %q in the list is not the map's", u.extID)
+	}
+	for tag := range u.tags {
+		if _, ok := t.byTag[tag][u]; !ok {
+			return fmt.Errorf("user %q: tag %q missing from the tag index", u.extID, tag)
+		}
+	}
+	for _, code := range []string{AttrEmail, AttrMsisdn} {
+		idx := t.byEmail
+		if code == AttrMsisdn {
+			idx = t.byMsisdn
+		}
+		if s, _ := u.profile[code].(string); s != "" {
+			if _, ok := idx[s][u]; !ok {
+				return fmt.Errorf("user %q: %s %q missing from its index", u.extID, code, s)
+			}
+		}
+	}
+	for k, v := range u.profile {
+		def, ok := t.attrs[k]
+		if !ok {
+			return fmt.Errorf("user %q: profile key %q is not defined", u.extID, k)
+		}
+		if n, ok := normalize(def, v); !ok {
+			return fmt.Errorf("user %q: %q = %#v does not fit %v", u.extID, k, v, def)
+		} else if list, isList := n.([]any); isList && v.([]any) == nil {
+			return fmt.Errorf("user %q: %q is a nil array (%d)", u.extID, k, len(list))
+		}
+	}
+	for _, dv := range u.devices {
+		if t.devices[dv.rec.InstallationID] != dv || dv.owner != u {
+			return fmt.Errorf("user %q: device %q is not indexed as the user's", u.extID, dv.rec.InstallationID)
+		}
+	}
+	return nil
+}
+
+func (t *Tenant) checkDevice(dv *device) error {
+	if t.devices[dv.rec.InstallationID] != dv {
+		return fmt.Errorf("device %q in the list is not the map's", dv.rec.InstallationID)
+	}
+	if dv.rec.Token != "" && t.tokens[dv.rec.Token] != dv {
+		return fmt.Errorf("device %q: token %q not indexed", dv.rec.InstallationID, dv.rec.Token)
+	}
+	if dv.owner != nil {
+		if t.users[dv.owner.extID] != dv.owner || !slices.Contains(dv.owner.devices, dv) {
+			return fmt.Errorf("device %q: owner %q does not hold it", dv.rec.InstallationID, dv.owner.extID)
+		}
+		if dv.rec.ExtID != dv.owner.extID {
+			return fmt.Errorf("device %q: extId %q, owner %q", dv.rec.InstallationID, dv.rec.ExtID, dv.owner.extID)
+		}
+	}
+	return nil
+}
+
+// checkSeq verifies a seqList's Fenwick tree, live count and the slots its
+// items believe they hold.
+func checkSeq[T any](l *seqList[T], slotOf func(T) int) error {
+	if len(l.items) != len(l.alive) || len(l.tree) != len(l.items)+1 {
+		return fmt.Errorf("sizes: %d items, %d alive flags, %d tree nodes", len(l.items), len(l.alive), len(l.tree))
+	}
+	live := 0
+	for i, ok := range l.alive {
+		if ok {
+			live++
+			if got := slotOf(l.items[i]); got != i {
+				return fmt.Errorf("item at slot %d believes it is at %d", i, got)
+			}
+		}
+	}
+	if live != l.live {
+		return fmt.Errorf("live = %d, counted %d", l.live, live)
+	}
+	for i := 1; i < len(l.tree); i++ {
+		want := 0
+		for j := i - (i & -i); j < i; j++ {
+			if l.alive[j] {
+				want++
+			}
+		}
+		if l.tree[i] != want {
+			return fmt.Errorf("tree[%d] = %d, want %d", i, l.tree[i], want)
+		}
+	}
+	return nil
+}

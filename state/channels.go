@@ -24,7 +24,7 @@ func (t *Tenant) SetSmsPermission(extIDs, msisdns []string, enabled bool) error 
 // (idEmail or idMsisdn). The address index is chosen under the lock, as
 // Replace swaps it.
 func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply func(*user)) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	index := t.byEmail
 	if kind == idMsisdn {
@@ -50,7 +50,7 @@ func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply 
 // one; an unknown user is ignored. An app whose data defines no "email"
 // attribute gets the standard one, as every Netmera app has it.
 func (t *Tenant) UpdateEmail(extID, email string) {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	if u := t.users[extID]; u != nil && email != "" {
 		t.defineStandard(AttrEmail)
@@ -62,7 +62,7 @@ func (t *Tenant) UpdateEmail(extID, email string) {
 // An unknown user is ignored. Like UpdateEmail, it defines the standard
 // "msisdn" attribute when the app's data did not.
 func (t *Tenant) UpdateMsisdn(extID, msisdn string) {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	if u := t.users[extID]; u != nil {
 		t.defineStandard(AttrMsisdn)

@@ -4,7 +4,7 @@ package state
 // user with extID, or else the one device with token. extID wins when both
 // are given; unknown IDs are a silent no-op.
 func (t *Tenant) SetPush(extID, token string, enabled bool) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	switch {
 	case extID != "":

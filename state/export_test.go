@@ -25,7 +25,7 @@ func CheckInvariants(t *Tenant) error {
 	}
 	var err error
 	t.userList.All(func(u *user) bool {
-		err = t.checkUser(u)
+		err = t.checkUserInvariants(u)
 		return err == nil
 	})
 	if err != nil {
@@ -97,7 +97,7 @@ func CheckInvariants(t *Tenant) error {
 	return nil
 }
 
-func (t *Tenant) checkUser(u *user) error {
+func (t *Tenant) checkUserInvariants(u *user) error {
 	if t.users[u.extID] != u {
 		return fmt.Errorf("user %q in the list is not the map's", u.extID)
 	}

@@ -6,7 +6,7 @@ import "slices"
 // a message: one unknown ID fails the whole request with 5003. Approving an
 // approved message again changes nothing.
 func (t *Tenant) ApprovePushes(ids []int64) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	for _, id := range ids {
 		if t.messages[id] == nil {

@@ -72,7 +72,7 @@ func (t *Tenant) definition(key string, v any, wantArray bool) (AttributeDef, bo
 // and values that do not fit their attribute's type are dropped, as are
 // entries naming unknown users.
 func (t *Tenant) SetProfileAttributes(entries []ProfileEntry) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	if err := t.checkEntries(entries); err != nil {
 		return err
@@ -97,7 +97,7 @@ func (t *Tenant) SetProfileAttributes(entries []ProfileEntry) error {
 
 // UnsetProfileAttributes removes the listed keys from users' profiles.
 func (t *Tenant) UnsetProfileAttributes(entries []ProfileEntry) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	if err := t.checkEntries(entries); err != nil {
 		return err
@@ -143,7 +143,7 @@ func (t *Tenant) PullProfileAttributes(entries []ProfileEntry) error {
 }
 
 func (t *Tenant) editArrays(entries []ProfileEntry, edit func(list, values []any) []any, create bool) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	if err := t.checkEntries(entries); err != nil {
 		return err
@@ -186,7 +186,7 @@ func containsValue(list []any, v any) bool {
 
 // DeleteProfileAttributes removes the keys from every user's profile.
 func (t *Tenant) DeleteProfileAttributes(keys []string) {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	t.userList.All(func(u *user) bool {
 		for _, k := range keys {
@@ -206,7 +206,7 @@ type AttributeValue struct {
 // array attribute the value is taken out; a scalar attribute equal to the
 // value is removed.
 func (t *Tenant) DeleteProfileAttributeValue(values []AttributeValue) {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	for _, kv := range values {
 		def, ok := t.attrs[kv.Key]
@@ -281,7 +281,7 @@ type CategoryEntry struct {
 // channel. Entries naming an unknown user, category or channel, or lacking
 // the category or enable flag, are skipped.
 func (t *Tenant) SetCategoryPreferences(entries []CategoryEntry) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	l := newIDLimit()
 	for _, e := range entries {

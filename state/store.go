@@ -13,16 +13,40 @@ import (
 // It must return a fresh Dataset on every call.
 type SeedFunc func() (*Dataset, error)
 
+// KeyHash is the SHA-256 of an API key: how the store names a tenant. The
+// key itself is never kept.
+type KeyHash [sha256.Size]byte
+
+// HashKey returns the hash the store names key's tenant by.
+func HashKey(key string) KeyHash { return sha256.Sum256([]byte(key)) }
+
+// String is the hash in hex.
+func (h KeyHash) String() string { return hex.EncodeToString(h[:]) }
+
+// ID is the short name of the tenant used in logs, the same as KeyID.
+func (h KeyHash) ID() string { return "key-" + hex.EncodeToString(h[:4]) }
+
+// DefaultMaxTenants bounds the tenants AcceptAnyKey creates.
+const DefaultMaxTenants = 1000
+
 // Store holds one Tenant per API key: each key is a Netmera app, and no
 // tenant can see another's data. Keys are never kept in clear: the store
-// holds their SHA-256 and compares them in constant time.
+// holds their SHA-256 and compares configured keys in constant time.
 type Store struct {
 	seed     SeedFunc
 	settings Settings
 
-	mu      sync.RWMutex
-	keys    [][sha256.Size]byte // configured keys, in order
-	tenants map[[sha256.Size]byte]*Tenant
+	mu         sync.RWMutex
+	keys       []KeyHash // configured keys, in order
+	tenants    map[KeyHash]*entry
+	order      []KeyHash // every tenant, in creation order
+	anyKey     bool
+	maxTenants int
+}
+
+type entry struct {
+	t    *Tenant
+	seed SeedFunc // what reset goes back to
 }
 
 // NewStore returns a store with one tenant per key, each seeded by seed.
@@ -30,59 +54,126 @@ func NewStore(seed SeedFunc, settings Settings, keys ...string) (*Store, error) 
 	if len(keys) == 0 {
 		return nil, errors.New("state: a store needs at least one API key")
 	}
-	s := &Store{seed: seed, settings: settings, tenants: make(map[[sha256.Size]byte]*Tenant)}
+	s := &Store{seed: seed, settings: settings, tenants: make(map[KeyHash]*entry)}
 	for _, k := range keys {
 		if k == "" {
 			return nil, errors.New("state: empty API key")
 		}
-		h := sha256.Sum256([]byte(k))
+		h := HashKey(k)
 		if _, dup := s.tenants[h]; dup {
 			continue
 		}
-		t, err := s.newTenant()
-		if err != nil {
+		if err := s.create(h); err != nil {
 			return nil, err
 		}
 		s.keys = append(s.keys, h)
-		s.tenants[h] = t
 	}
 	return s, nil
 }
 
-func (s *Store) newTenant() (*Tenant, error) {
+// create seeds a new tenant under h; the caller holds s.mu or owns s.
+func (s *Store) create(h KeyHash) error {
 	d, err := s.seed()
 	if err != nil {
-		return nil, fmt.Errorf("state: seeding a tenant: %w", err)
+		return fmt.Errorf("state: seeding a tenant: %w", err)
 	}
-	return NewTenant(d, s.settings)
+	t, err := NewTenant(d, s.settings)
+	if err != nil {
+		return fmt.Errorf("state: seeding a tenant: %w", err)
+	}
+	s.tenants[h] = &entry{t: t, seed: s.seed}
+	s.order = append(s.order, h)
+	return nil
 }
 
-// Tenant returns the tenant of an API key. The key is compared against
-// every configured key in constant time, so the time taken does not tell
-// how much of a wrong key was right.
+// AcceptAnyKey makes every non-empty key valid: an unknown key gets its
+// own freshly seeded tenant on first use, up to max tenants in all
+// (DefaultMaxTenants when max <= 0). Parallel test suites sharing one
+// server isolate themselves by using different keys. Call it before
+// serving.
+func (s *Store) AcceptAnyKey(max int) {
+	if max <= 0 {
+		max = DefaultMaxTenants
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.anyKey, s.maxTenants = true, max
+}
+
+// Tenant returns the tenant of an API key. Configured keys are compared
+// against every configured key in constant time, so the time taken does
+// not tell how much of a wrong key was right. With AcceptAnyKey, an
+// unknown key creates its tenant.
 func (s *Store) Tenant(key string) (*Tenant, bool) {
-	h := sha256.Sum256([]byte(key))
+	if key == "" {
+		return nil, false
+	}
+	h := HashKey(key)
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	match := -1
 	for i, k := range s.keys {
 		if subtle.ConstantTimeCompare(h[:], k[:]) == 1 {
 			match = i
 		}
 	}
-	if match < 0 {
+	if match >= 0 {
+		defer s.mu.RUnlock()
+		return s.tenants[s.keys[match]].t, true
+	}
+	e, anyKey := s.tenants[h], s.anyKey
+	s.mu.RUnlock()
+	if !anyKey {
 		return nil, false
 	}
-	return s.tenants[s.keys[match]], true
+	if e != nil {
+		return e.t, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.tenants[h]; e != nil { // created meanwhile
+		return e.t, true
+	}
+	if len(s.tenants) >= s.maxTenants || s.create(h) != nil {
+		return nil, false
+	}
+	return s.tenants[h].t, true
+}
+
+func (s *Store) entry(key string) (*entry, error) {
+	if _, ok := s.Tenant(key); !ok {
+		return nil, ErrAPIKey()
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.tenants[HashKey(key)], nil
 }
 
 // Reset puts the tenant of key back to its seeded state.
 func (s *Store) Reset(key string) error {
-	t, ok := s.Tenant(key)
-	if !ok {
-		return ErrAPIKey()
+	e, err := s.entry(key)
+	if err != nil {
+		return err
 	}
-	d, err := s.seed()
+	return reseed(e.t, e.seed)
+}
+
+// Reseed gives the tenant of key the data of seed, now and on later resets.
+func (s *Store) Reseed(key string, seed SeedFunc) error {
+	e, err := s.entry(key)
+	if err != nil {
+		return err
+	}
+	if err := reseed(e.t, seed); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e.seed = seed
+	return nil
+}
+
+func reseed(t *Tenant, seed SeedFunc) error {
+	d, err := seed()
 	if err != nil {
 		return err
 	}
@@ -91,38 +182,36 @@ func (s *Store) Reset(key string) error {
 
 // ResetAll puts every tenant back to its seeded state.
 func (s *Store) ResetAll() error {
-	s.mu.RLock()
-	tenants := make([]*Tenant, 0, len(s.keys))
-	for _, k := range s.keys {
-		tenants = append(tenants, s.tenants[k])
-	}
-	s.mu.RUnlock()
-	for _, t := range tenants {
-		d, err := s.seed()
-		if err != nil {
-			return err
-		}
-		if err := t.Replace(d); err != nil {
+	for _, e := range s.entries() {
+		if err := reseed(e.t, e.seed); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+func (s *Store) entries() []*entry {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*entry, len(s.order))
+	for i, h := range s.order {
+		out[i] = s.tenants[h]
+	}
+	return out
+}
+
 // Len is the number of tenants.
 func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.keys)
+	return len(s.order)
 }
 
 // Total sums the counts of every tenant.
 func (s *Store) Total() Counts {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	var c Counts
-	for _, k := range s.keys {
-		n := s.tenants[k].Counts()
+	for _, e := range s.entries() {
+		n := e.t.Counts()
 		c.Users += n.Users
 		c.Devices += n.Devices
 		c.Segments += n.Segments
@@ -136,6 +225,5 @@ func KeyID(key string) string {
 	if key == "" {
 		return "none"
 	}
-	h := sha256.Sum256([]byte(key))
-	return "key-" + hex.EncodeToString(h[:4])
+	return HashKey(key).ID()
 }

@@ -83,6 +83,23 @@ type Tenant struct {
 	segments map[int64]*segment
 	messages map[int64]*MessageRecord
 	msgOrder []int64
+
+	// gen counts write locks taken: it changes whenever the state may have.
+	gen uint64
+}
+
+// lock takes the write lock and marks the state as possibly changed.
+func (t *Tenant) lock() {
+	t.mu.Lock()
+	t.gen++
+}
+
+// Generation changes whenever a write may have changed the tenant, so a
+// saver can skip tenants that did not change since it last looked.
+func (t *Tenant) Generation() uint64 {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.gen
 }
 
 // NewTenant returns a tenant holding d. It reports the first inconsistency
@@ -110,7 +127,7 @@ func (t *Tenant) Replace(d *Dataset) error {
 	if err != nil {
 		return err
 	}
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	t.attrs, t.attrOrder, t.categories, t.catOrder = fresh.attrs, fresh.attrOrder, fresh.categories, fresh.catOrder
 	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
@@ -209,27 +226,33 @@ func (t *Tenant) defineCategory(c Category) error {
 }
 
 func (t *Tenant) addUser(r *UserRecord) error {
-	if r.ExtID == "" {
-		return fmt.Errorf("user with an empty extId")
-	}
 	if _, dup := t.users[r.ExtID]; dup {
 		return fmt.Errorf("user %q defined twice", r.ExtID)
 	}
-	u := &user{extID: r.ExtID, tags: make(map[string]struct{}, len(r.Tags)), profile: make(map[string]any, len(r.Profile)),
-		emailOK: r.EmailPermitted, smsOK: r.SmsPermitted, untracked: r.Untracked}
-	for _, tag := range r.Tags {
-		t.tag(u, tag)
+	if err := t.checkUser(r); err != nil {
+		return err
+	}
+	u := &user{extID: r.ExtID}
+	t.fillUser(u, r)
+	u.slot = t.userList.Append(u)
+	t.users[u.extID] = u
+	return nil
+}
+
+// checkUser reports what in r does not fit the tenant's definitions,
+// changing nothing.
+func (t *Tenant) checkUser(r *UserRecord) error {
+	if r.ExtID == "" {
+		return fmt.Errorf("user with an empty extId")
 	}
 	for _, k := range sortedKeys(r.Profile) {
 		def, ok := t.attrs[k]
 		if !ok {
 			return fmt.Errorf("user %q: profile attribute %q is not defined", r.ExtID, k)
 		}
-		v, ok := normalize(def, r.Profile[k])
-		if !ok {
+		if _, ok := normalize(def, r.Profile[k]); !ok {
 			return fmt.Errorf("user %q: profile attribute %q: %v is not a %s%s", r.ExtID, k, r.Profile[k], def.DataType, arraySuffix(def))
 		}
-		t.setAttr(u, k, v)
 	}
 	for _, p := range r.Categories {
 		if _, ok := t.categories[p.Category]; !ok {
@@ -238,14 +261,30 @@ func (t *Tenant) addUser(r *UserRecord) error {
 		if !slices.Contains(Channels, p.Channel) {
 			return fmt.Errorf("user %q: unknown channel %q", r.ExtID, p.Channel)
 		}
+	}
+	return nil
+}
+
+// fillUser gives u the tags, profile, preferences and permissions of a
+// checked record, keeping the indexes in step.
+func (t *Tenant) fillUser(u *user, r *UserRecord) {
+	u.tags = make(map[string]struct{}, len(r.Tags))
+	u.profile = make(map[string]any, len(r.Profile))
+	u.cats = nil
+	u.emailOK, u.smsOK, u.untracked = r.EmailPermitted, r.SmsPermitted, r.Untracked
+	for _, tag := range r.Tags {
+		t.tag(u, tag)
+	}
+	for _, k := range sortedKeys(r.Profile) {
+		v, _ := normalize(t.attrs[k], r.Profile[k])
+		t.setAttr(u, k, v)
+	}
+	for _, p := range r.Categories {
 		if u.cats == nil {
 			u.cats = make(map[catKey]bool)
 		}
 		u.cats[catKey{p.Category, p.Channel}] = p.Enabled
 	}
-	u.slot = t.userList.Append(u)
-	t.users[u.extID] = u
-	return nil
 }
 
 func (t *Tenant) addDevice(r DeviceRecord) error {

@@ -5,7 +5,7 @@ import "fmt"
 // TagUsers adds every tag to every known user; unknown external IDs are
 // skipped, as Netmera does.
 func (t *Tenant) TagUsers(tags, extIDs []string) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	if err := newIDLimit().add(idExt, extIDs...).check(t.settings); err != nil {
 		return err
@@ -23,7 +23,7 @@ func (t *Tenant) TagUsers(tags, extIDs []string) error {
 // UntagUsers removes every tag from every known user and returns the
 // external IDs it did not know, in request order, without duplicates.
 func (t *Tenant) UntagUsers(tags, extIDs []string) (notExist []string, err error) {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	if err := newIDLimit().add(idExt, extIDs...).check(t.settings); err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (t *Tenant) untag(u *user, tag string) {
 // activated permanent deletion, the users are only untracked, as Netmera's
 // deleteUsers does.
 func (t *Tenant) DeleteUsersPermanently(extIDs []string) error {
-	t.mu.Lock()
+	t.lock()
 	defer t.mu.Unlock()
 	if err := newIDLimit().add(idExt, extIDs...).check(t.settings); err != nil {
 		return err

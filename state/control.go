@@ -1,0 +1,165 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// The operations below simulate what the Netmera SDKs and panel do, which
+// the REST API cannot: registering users and devices, defining attributes,
+// categories and segments, creating messages. Their errors are plain Go
+// errors for the control API, not Netmera errors. Each checks everything
+// before it changes anything.
+
+// PutUser creates the user, or makes an existing user exactly r (tags,
+// profile, preferences, permissions); the user's devices and segment
+// memberships stay.
+func (t *Tenant) PutUser(r UserRecord) error {
+	t.lock()
+	defer t.mu.Unlock()
+	if err := t.checkUser(&r); err != nil {
+		return err
+	}
+	u := t.users[r.ExtID]
+	if u == nil {
+		return t.addUser(&r)
+	}
+	for tag := range u.tags {
+		t.untag(u, tag)
+	}
+	t.delAttr(u, AttrEmail)
+	t.delAttr(u, AttrMsisdn)
+	t.fillUser(u, &r)
+	if r.Untracked {
+		t.leaveSegments(u)
+	}
+	return nil
+}
+
+// PutDevice registers an installation as an SDK would: a new installation
+// ID (one is made up when empty) adds a device, a known one is updated. A
+// device naming an unknown user creates that user, empty. It returns the
+// stored record.
+func (t *Tenant) PutDevice(r DeviceRecord) (DeviceRecord, error) {
+	t.lock()
+	defer t.mu.Unlock()
+	if !slices.Contains(Platforms, r.Platform) {
+		return r, fmt.Errorf("unknown platform %q (want one of %v)", r.Platform, Platforms)
+	}
+	if r.InstallationID == "" {
+		for n := t.devList.Len() + 1; ; n++ {
+			if id := "iid-" + strconv.Itoa(n); t.devices[id] == nil {
+				r.InstallationID = id
+				break
+			}
+		}
+	}
+	if other := t.tokens[r.Token]; r.Token != "" && other != nil && other.rec.InstallationID != r.InstallationID {
+		return r, fmt.Errorf("token %q belongs to installation %q", r.Token, other.rec.InstallationID)
+	}
+	if r.ExtID != "" && t.users[r.ExtID] == nil {
+		if err := t.addUser(&UserRecord{ExtID: r.ExtID}); err != nil {
+			return r, err
+		}
+	}
+	dv := t.devices[r.InstallationID]
+	if dv == nil {
+		return r, t.addDevice(r)
+	}
+	// Update in place, so the device keeps its place in getDeviceTokens.
+	if u := dv.owner; u != nil {
+		u.devices = slices.DeleteFunc(u.devices, func(d *device) bool { return d == dv })
+	}
+	if dv.rec.Token != "" {
+		delete(t.tokens, dv.rec.Token)
+	}
+	dv.rec, dv.owner = r, t.users[r.ExtID]
+	if dv.owner != nil {
+		dv.owner.devices = append(dv.owner.devices, dv)
+	}
+	if r.Token != "" {
+		t.tokens[r.Token] = dv
+	}
+	return r, nil
+}
+
+// DefineAttribute adds a profile attribute definition. Redefining an
+// attribute with the same type is a no-op; with another type it is an
+// error, since stored values would no longer fit.
+func (t *Tenant) DefineAttribute(a AttributeDef) error {
+	t.lock()
+	defer t.mu.Unlock()
+	if old, ok := t.attrs[a.Code]; ok {
+		if old.DataType != a.DataType || old.IsArray != a.IsArray {
+			return fmt.Errorf("attribute %q is already defined as %s%s", a.Code, old.DataType, arraySuffix(old))
+		}
+		return nil
+	}
+	return t.defineAttribute(a)
+}
+
+// DefineCategory adds a push category; ID 0 takes the next free ID. It
+// returns the stored category.
+func (t *Tenant) DefineCategory(c Category) (Category, error) {
+	t.lock()
+	defer t.mu.Unlock()
+	if c.ID == 0 {
+		for _, other := range t.categories {
+			c.ID = max(c.ID, other.ID)
+		}
+		c.ID++
+	}
+	for _, other := range t.categories {
+		if other.ID == c.ID {
+			return c, fmt.Errorf("category id %d is taken by %q", c.ID, other.Name)
+		}
+	}
+	return c, t.defineCategory(c)
+}
+
+// PutSegment defines a segment, replacing one with the same ID; ID 0 takes
+// the next free ID. Every member must be a user. It returns the stored
+// segment's ID.
+func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
+	t.lock()
+	defer t.mu.Unlock()
+	if r.ID == 0 {
+		for id := range t.segments {
+			r.ID = max(r.ID, id)
+		}
+		r.ID++
+	}
+	if r.Type == "" {
+		r.Type = SegmentStandard
+	}
+	old := t.segments[r.ID]
+	delete(t.segments, r.ID)
+	if err := t.addSegment(r); err != nil {
+		if old != nil {
+			t.segments[r.ID] = old
+		}
+		return 0, err
+	}
+	return r.ID, nil
+}
+
+// CreateMessage stores a message; ID 0 takes the next free ID, an empty
+// status means waiting for approval. It returns the stored message.
+func (t *Tenant) CreateMessage(m MessageRecord) (MessageRecord, error) {
+	t.lock()
+	defer t.mu.Unlock()
+	if m.MessageID == 0 && len(t.messages) > 0 {
+		for id := range t.messages {
+			m.MessageID = max(m.MessageID, id)
+		}
+		m.MessageID++
+	}
+	if m.Status == "" {
+		m.Status = MessageWaitingApproval
+	}
+	if err := t.addMessage(m); err != nil {
+		return m, err
+	}
+	return *t.messages[m.MessageID], nil
+}

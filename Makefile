@@ -1,0 +1,38 @@
+# netmera-mock: the common tasks. `make help` lists them.
+GO      ?= go
+BIN     ?= bin/netmera-mock
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: help run build test test-short lint fmt bench cover clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+run: ## run the fake on :8080 with the default key and 1000 seeded users
+	$(GO) run ./cmd/netmera-mock
+
+build: ## build a static binary into bin/
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netmera-mock
+
+test: ## the full test suite, race detector on (what CI runs)
+	$(GO) test -race -count=1 ./...
+
+test-short: ## the quick suite: skips the million-user checks
+	$(GO) test -short -count=1 ./...
+
+lint: ## gofmt and go vet must be silent
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+fmt: ## format the code
+	gofmt -w $$(git ls-files '*.go')
+
+bench: ## the hot-path benchmarks (figures go in docs/performance.md)
+	$(GO) test -run '^$$' -bench . -benchmem ./state/ ./mockserver/ ./fixtures/
+
+cover: ## test coverage summary
+	$(GO) test -count=1 -coverprofile=coverage.out ./... && $(GO) tool cover -func=coverage.out | tail -1
+
+clean: ## remove build output
+	rm -rf bin coverage.out

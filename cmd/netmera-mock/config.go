@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/netmera-mock/netmera-mock/mockserver"
+	"github.com/netmera-mock/netmera-mock/state"
+)
+
+// DefaultAPIKey is the key the fake accepts when none is configured. It is
+// documented in the README; use your own with -api-key for anything shared.
+const DefaultAPIKey = "netmera-mock-key"
+
+// envPrefix prefixes the environment variable of every flag.
+const envPrefix = "NETMERA_MOCK_"
+
+// config is the parsed command line.
+type config struct {
+	addr       string
+	apiKeys    stringsFlag
+	seed       int64
+	users      int
+	segments   int
+	messages   int
+	fixtures   string
+	logLevel   string
+	logFormat  string
+	settings   state.Settings
+	permDelete bool
+	server     mockserver.Options
+	version    bool
+}
+
+type stringsFlag []string
+
+func (s *stringsFlag) String() string { return strings.Join(*s, ",") }
+
+func (s *stringsFlag) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*s = append(*s, part)
+		}
+	}
+	return nil
+}
+
+// parseConfig reads flags, then fills every flag not given on the command
+// line from its NETMERA_MOCK_<NAME> environment variable.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("netmera-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
+	fs.Var(&c.apiKeys, "api-key", "an accepted X-netmera-api-key, one tenant each (repeatable, or comma-separated; default "+DefaultAPIKey+")")
+	fs.Int64Var(&c.seed, "seed", 1, "fixtures seed: the same seed gives the same data, byte for byte")
+	fs.IntVar(&c.users, "users", 1000, "number of generated users per tenant (documentation example users included)")
+	fs.IntVar(&c.segments, "segments", 0, "number of generated segments (0: the generator's default)")
+	fs.IntVar(&c.messages, "messages", 0, "number of generated messages (0: the generator's default)")
+	fs.StringVar(&c.fixtures, "fixtures", "", "fixtures JSON file loaded on top of the generated data (with -users 0: instead of it)")
+	fs.BoolVar(&c.server.LenientOS, "lenient-os", false, "accept segment requests without X-netmera-os, as the newest docs say the live API does")
+	fs.IntVar(&c.server.AuthStatus, "auth-status", 403, "HTTP status for a missing or unknown API key: 403 or 401")
+	fs.StringVar(&c.server.SingleObject, "single-object", mockserver.SingleObjectAuto, "single object where an array is documented: auto, accept or reject")
+	fs.StringVar(&c.server.DeviceTokenShape, "device-token-shape", mockserver.ShapeBoth, "getDeviceTokens entry fields: both, legacy or current")
+	fs.BoolVar(&c.settings.AutoDefine, "auto-define", false, "define unknown profile attributes on first use instead of dropping them")
+	fs.BoolVar(&c.permDelete, "permanent-delete", true, "the app has activated permanent deletion; false: deleteUsersPermanently only untracks users")
+	fs.IntVar(&c.settings.MaxIDs, "max-ids", state.DefaultMaxIDs, "unique IDs allowed per request")
+	fs.IntVar(&c.settings.LimitCode, "limit-code", state.CodeInvalidJSON, "Netmera error code of a request over -max-ids")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envPrefix + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(name); v != "" && !set[f.Name] && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("%s=%q: %w", name, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return nil, envErr
+	}
+	if len(c.apiKeys) == 0 {
+		c.apiKeys = stringsFlag{DefaultAPIKey}
+	}
+	c.settings.PermanentDeleteOff = !c.permDelete
+	if c.users < 0 {
+		return nil, errors.New("-users must not be negative")
+	}
+	return c, nil
+}

@@ -1,0 +1,26 @@
+// Command netmera-mock runs a local, stateful fake of the Netmera REST API.
+//
+//	netmera-mock                       # :8080, default key, 1000 seeded users
+//	netmera-mock -api-key k1 -api-key k2 -seed 7 -users 50000
+//	netmera-mock healthcheck           # exit 0 when the fake is healthy
+//
+// Every flag can also be set with an environment variable NETMERA_MOCK_<NAME>
+// (dashes become underscores); a flag on the command line wins.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "netmera-mock:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/netmera-mock/netmera-mock/fixtures"
+	"github.com/netmera-mock/netmera-mock/mockserver"
+	"github.com/netmera-mock/netmera-mock/state"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// run is the whole command, testable without a process: it serves until
+// ctx is cancelled, then shuts down gracefully.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
+	}
+	c, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if c.version {
+		fmt.Fprintln(stdout, "netmera-mock", version)
+		return nil
+	}
+	log, err := newLogger(c, stderr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, c, log)
+}
+
+func newLogger(c *config, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("-log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
+}
+
+// seedFunc builds the data every tenant starts from: generated fixtures,
+// with the fixtures file (read once, here) laid on top.
+func seedFunc(c *config) (state.SeedFunc, error) {
+	var overlay []byte
+	if c.fixtures != "" {
+		d, err := fixtures.Load(c.fixtures)
+		if err != nil {
+			return nil, err
+		}
+		if overlay, err = json.Marshal(d); err != nil {
+			return nil, err
+		}
+	}
+	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages}
+	return func() (*state.Dataset, error) {
+		d, err := fixtures.Generate(opts)
+		if err != nil || overlay == nil {
+			return d, err
+		}
+		var top state.Dataset
+		if err := json.Unmarshal(overlay, &top); err != nil {
+			return nil, err
+		}
+		return fixtures.Merge(d, &top)
+	}, nil
+}
+
+func serve(ctx context.Context, c *config, log *slog.Logger) error {
+	start := time.Now()
+	seed, err := seedFunc(c)
+	if err != nil {
+		return err
+	}
+	store, err := state.NewStore(seed, c.settings, c.apiKeys...)
+	if err != nil {
+		return err
+	}
+	c.server.Logger = log
+	srv, err := mockserver.New(store, c.server)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	keyIDs := make([]string, len(c.apiKeys))
+	for i, k := range c.apiKeys {
+		keyIDs[i] = state.KeyID(k)
+	}
+	counts := store.Total()
+	log.Info("netmera-mock ready", "addr", ln.Addr().String(), "version", version, "tenants", store.Len(),
+		"keys", strings.Join(keyIDs, ","), "default_key", len(c.apiKeys) == 1 && c.apiKeys[0] == DefaultAPIKey,
+		"users", counts.Users, "devices", counts.Devices, "seed", c.seed, "startup", time.Since(start).Round(time.Millisecond))
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

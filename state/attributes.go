@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/json"
 	"math"
+	"slices"
 )
 
 // Standard attribute codes whose values are also the user's channel addresses.
@@ -129,6 +130,24 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
+// fits reports whether v fits def, as normalize would, without copying.
+func fits(def AttributeDef, v any) bool {
+	if !def.IsArray {
+		_, ok := scalar(def.DataType, v)
+		return ok
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	for _, e := range list {
+		if _, ok := scalar(def.DataType, e); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // inferDefinition guesses a definition for an unknown key from its first
 // value, for tenants that auto-define attributes.
 func inferDefinition(code string, v any) (AttributeDef, bool) {
@@ -161,13 +180,9 @@ func inferDefinition(code string, v any) (AttributeDef, bool) {
 
 // setAttr stores a normalized value, keeping the address indexes in step.
 func (t *Tenant) setAttr(u *user, key string, v any) {
-	switch key {
-	case AttrEmail:
-		t.unindex(t.byEmail, u, u.profile[key])
-		t.index(t.byEmail, u, v)
-	case AttrMsisdn:
-		t.unindex(t.byMsisdn, u, u.profile[key])
-		t.index(t.byMsisdn, u, v)
+	if idx := t.addressIndexOf(key); idx != nil {
+		unindexAddress(idx, u, u.profile[key])
+		indexAddress(idx, u, v)
 	}
 	u.profile[key] = v
 }
@@ -178,35 +193,56 @@ func (t *Tenant) delAttr(u *user, key string) {
 	if !ok {
 		return
 	}
-	switch key {
-	case AttrEmail:
-		t.unindex(t.byEmail, u, old)
-	case AttrMsisdn:
-		t.unindex(t.byMsisdn, u, old)
+	if idx := t.addressIndexOf(key); idx != nil {
+		unindexAddress(idx, u, old)
 	}
 	delete(u.profile, key)
 }
 
-func (t *Tenant) index(idx map[string]map[*user]struct{}, u *user, v any) {
-	s, _ := v.(string)
-	if s == "" {
-		return
+// addressIndexOf returns the built index of an address attribute, or nil.
+func (t *Tenant) addressIndexOf(key string) map[string][]*user {
+	switch key {
+	case AttrEmail:
+		return t.byEmail
+	case AttrMsisdn:
+		return t.byMsisdn
 	}
-	set := idx[s]
-	if set == nil {
-		set = make(map[*user]struct{}, 1)
-		idx[s] = set
-	}
-	set[u] = struct{}{}
+	return nil
 }
 
-func (t *Tenant) unindex(idx map[string]map[*user]struct{}, u *user, v any) {
+// addressIndex returns the index from email address or MSISDN (key) to
+// users, building it on first use: most tenants never look users up by
+// address, and a million-user tenant should not pay for it at start.
+func (t *Tenant) addressIndex(key string) map[string][]*user {
+	if idx := t.addressIndexOf(key); idx != nil {
+		return idx
+	}
+	idx := make(map[string][]*user)
+	t.userList.All(func(u *user) bool {
+		indexAddress(idx, u, u.profile[key])
+		return true
+	})
+	if key == AttrEmail {
+		t.byEmail = idx
+	} else {
+		t.byMsisdn = idx
+	}
+	return idx
+}
+
+func indexAddress(idx map[string][]*user, u *user, v any) {
+	if s, _ := v.(string); s != "" {
+		idx[s] = append(idx[s], u)
+	}
+}
+
+func unindexAddress(idx map[string][]*user, u *user, v any) {
 	s, _ := v.(string)
-	if set := idx[s]; set != nil {
-		delete(set, u)
-		if len(set) == 0 {
-			delete(idx, s)
-		}
+	users := slices.DeleteFunc(idx[s], func(x *user) bool { return x == u })
+	if len(users) == 0 {
+		delete(idx, s)
+	} else {
+		idx[s] = users
 	}
 }
 

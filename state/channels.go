@@ -26,10 +26,6 @@ func (t *Tenant) SetSmsPermission(extIDs, msisdns []string, enabled bool) error 
 func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply func(*user)) error {
 	t.lock()
 	defer t.mu.Unlock()
-	index := t.byEmail
-	if kind == idMsisdn {
-		index = t.byMsisdn
-	}
 	if err := newIDLimit().add(idExt, extIDs...).add(kind, addrs...).check(t.settings); err != nil {
 		return err
 	}
@@ -38,8 +34,15 @@ func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply 
 			apply(u)
 		}
 	}
+	if len(addrs) == 0 {
+		return nil
+	}
+	index := t.addressIndex(AttrEmail)
+	if kind == idMsisdn {
+		index = t.addressIndex(AttrMsisdn)
+	}
 	for _, a := range addrs {
-		for u := range index[a] {
+		for _, u := range index[a] {
 			apply(u)
 		}
 	}

@@ -133,15 +133,22 @@ func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
 	if r.Type == "" {
 		r.Type = SegmentStandard
 	}
-	old := t.segments[r.ID]
-	delete(t.segments, r.ID)
-	if err := t.addSegment(r); err != nil {
-		if old != nil {
-			t.segments[r.ID] = old
+	for _, id := range r.Members {
+		if t.users[id] == nil {
+			return 0, fmt.Errorf("segment %d: member %q does not exist", r.ID, id)
 		}
-		return 0, err
 	}
-	return r.ID, nil
+	if !slices.Contains([]string{SegmentStandard, SegmentProduct, SegmentConnectors}, r.Type) {
+		return 0, fmt.Errorf("segment %d: unknown type %q", r.ID, r.Type)
+	}
+	if old := t.segments[r.ID]; old != nil {
+		old.members.All(func(u *user) bool {
+			u.segs = slices.DeleteFunc(u.segs, func(m membership) bool { return m.seg == old })
+			return true
+		})
+		delete(t.segments, r.ID)
+	}
+	return r.ID, t.addSegment(r)
 }
 
 // CreateMessage stores a message; ID 0 takes the next free ID, an empty

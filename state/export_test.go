@@ -47,12 +47,22 @@ func CheckInvariants(t *Tenant) error {
 	if tokens != len(t.tokens) {
 		return fmt.Errorf("%d devices have a token, the token index has %d", tokens, len(t.tokens))
 	}
-	for name, idx := range map[string]map[string]map[*user]struct{}{"tag": t.byTag, AttrEmail: t.byEmail, AttrMsisdn: t.byMsisdn} {
+	// Indexes are built on first use: a nil one has nothing to check.
+	byTag := map[string][]*user{}
+	for tag, set := range t.byTag {
+		for u := range set {
+			byTag[tag] = append(byTag[tag], u)
+		}
+		if len(set) == 0 {
+			byTag[tag] = nil
+		}
+	}
+	for name, idx := range map[string]map[string][]*user{"tag": byTag, AttrEmail: t.byEmail, AttrMsisdn: t.byMsisdn} {
 		for key, set := range idx {
 			if len(set) == 0 {
 				return fmt.Errorf("%s index: empty set kept for %q", name, key)
 			}
-			for u := range set {
+			for _, u := range set {
 				if t.users[u.extID] != u {
 					return fmt.Errorf("%s index %q: holds a removed user %q", name, key, u.extID)
 				}
@@ -67,11 +77,13 @@ func CheckInvariants(t *Tenant) error {
 		}
 	}
 	for id, s := range t.segments {
-		if err := checkSeq(s.members, func(u *user) int { return s.slots[u] }); err != nil {
+		if err := checkSeq(s.members, func(u *user) int {
+			if m := u.membershipOf(s); m != nil {
+				return m.slot
+			}
+			return -1
+		}); err != nil {
 			return fmt.Errorf("segment %d: %w", id, err)
-		}
-		if s.members.Len() != len(s.slots) {
-			return fmt.Errorf("segment %d: %d members, %d slots", id, s.members.Len(), len(s.slots))
 		}
 		s.members.All(func(u *user) bool {
 			switch {
@@ -101,8 +113,13 @@ func (t *Tenant) checkUserInvariants(u *user) error {
 	if t.users[u.extID] != u {
 		return fmt.Errorf("user %q in the list is not the map's", u.extID)
 	}
+	for _, m := range u.segs {
+		if t.segments[m.seg.rec.ID] != m.seg {
+			return fmt.Errorf("user %q: member of a segment %d that is gone", u.extID, m.seg.rec.ID)
+		}
+	}
 	for tag := range u.tags {
-		if _, ok := t.byTag[tag][u]; !ok {
+		if _, ok := t.byTag[tag][u]; t.byTag != nil && !ok {
 			return fmt.Errorf("user %q: tag %q missing from the tag index", u.extID, tag)
 		}
 	}
@@ -111,8 +128,8 @@ func (t *Tenant) checkUserInvariants(u *user) error {
 		if code == AttrMsisdn {
 			idx = t.byMsisdn
 		}
-		if s, _ := u.profile[code].(string); s != "" {
-			if _, ok := idx[s][u]; !ok {
+		if s, _ := u.profile[code].(string); s != "" && idx != nil {
+			if !slices.Contains(idx[s], u) {
 				return fmt.Errorf("user %q: %s %q missing from its index", u.extID, code, s)
 			}
 		}

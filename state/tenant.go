@@ -42,7 +42,24 @@ type user struct {
 	smsOK     bool
 	untracked bool
 	devices   []*device
+	segs      []membership // the segments the user is in, with its slot there
 	slot      int
+}
+
+// membership is a user's place in one segment's member list.
+type membership struct {
+	seg  *segment
+	slot int
+}
+
+// membershipOf returns the user's membership of s, or nil.
+func (u *user) membershipOf(s *segment) *membership {
+	for i := range u.segs {
+		if u.segs[i].seg == s {
+			return &u.segs[i]
+		}
+	}
+	return nil
 }
 
 type catKey struct{ category, channel string }
@@ -56,7 +73,6 @@ type device struct {
 type segment struct {
 	rec     SegmentRecord // Members is left nil; members holds them
 	members *seqList[*user]
-	slots   map[*user]int
 }
 
 // Tenant is one Netmera app: its users, devices, definitions, segments and
@@ -76,8 +92,9 @@ type Tenant struct {
 	devices  map[string]*device // by installation ID
 	tokens   map[string]*device // by push token
 	devList  *seqList[*device]
-	byEmail  map[string]map[*user]struct{}
-	byMsisdn map[string]map[*user]struct{}
+	// Secondary indexes, built on first use (nil until then).
+	byEmail  map[string][]*user
+	byMsisdn map[string][]*user
 	byTag    map[string]map[*user]struct{}
 
 	segments map[int64]*segment
@@ -150,9 +167,6 @@ func (t *Tenant) load(d *Dataset) error {
 	t.devices = make(map[string]*device, len(d.Devices))
 	t.tokens = make(map[string]*device, len(d.Devices))
 	t.devList = newSeqList(func(dv *device, slot int) { dv.slot = slot })
-	t.byEmail = make(map[string]map[*user]struct{})
-	t.byMsisdn = make(map[string]map[*user]struct{})
-	t.byTag = make(map[string]map[*user]struct{})
 	t.segments = make(map[int64]*segment)
 	t.messages = make(map[int64]*MessageRecord)
 
@@ -245,14 +259,13 @@ func (t *Tenant) checkUser(r *UserRecord) error {
 	if r.ExtID == "" {
 		return fmt.Errorf("user with an empty extId")
 	}
-	for _, k := range sortedKeys(r.Profile) {
-		def, ok := t.attrs[k]
-		if !ok {
-			return fmt.Errorf("user %q: profile attribute %q is not defined", r.ExtID, k)
+	for k, v := range r.Profile {
+		// Check in map order, the cheap way; on a failure, look again in
+		// key order so that the error names the same key every time.
+		if def, ok := t.attrs[k]; ok && fits(def, v) {
+			continue
 		}
-		if _, ok := normalize(def, r.Profile[k]); !ok {
-			return fmt.Errorf("user %q: profile attribute %q: %v is not a %s%s", r.ExtID, k, r.Profile[k], def.DataType, arraySuffix(def))
-		}
+		return t.firstProfileError(r)
 	}
 	for _, p := range r.Categories {
 		if _, ok := t.categories[p.Category]; !ok {
@@ -265,18 +278,34 @@ func (t *Tenant) checkUser(r *UserRecord) error {
 	return nil
 }
 
+func (t *Tenant) firstProfileError(r *UserRecord) error {
+	for _, k := range sortedKeys(r.Profile) {
+		def, ok := t.attrs[k]
+		if !ok {
+			return fmt.Errorf("user %q: profile attribute %q is not defined", r.ExtID, k)
+		}
+		if _, ok := normalize(def, r.Profile[k]); !ok {
+			return fmt.Errorf("user %q: profile attribute %q: %v is not a %s%s", r.ExtID, k, r.Profile[k], def.DataType, arraySuffix(def))
+		}
+	}
+	return nil
+}
+
 // fillUser gives u the tags, profile, preferences and permissions of a
 // checked record, keeping the indexes in step.
 func (t *Tenant) fillUser(u *user, r *UserRecord) {
-	u.tags = make(map[string]struct{}, len(r.Tags))
+	u.tags = nil
+	if len(r.Tags) > 0 {
+		u.tags = make(map[string]struct{}, len(r.Tags))
+	}
 	u.profile = make(map[string]any, len(r.Profile))
 	u.cats = nil
 	u.emailOK, u.smsOK, u.untracked = r.EmailPermitted, r.SmsPermitted, r.Untracked
 	for _, tag := range r.Tags {
 		t.tag(u, tag)
 	}
-	for _, k := range sortedKeys(r.Profile) {
-		v, _ := normalize(t.attrs[k], r.Profile[k])
+	for k, v := range r.Profile {
+		v, _ = normalize(t.attrs[k], v)
 		t.setAttr(u, k, v)
 	}
 	for _, p := range r.Categories {
@@ -328,18 +357,22 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 	default:
 		return fmt.Errorf("segment %d: unknown type %q", r.ID, r.Type)
 	}
-	s := &segment{rec: r, members: newSeqList[*user](nil), slots: make(map[*user]int, len(r.Members))}
+	s := &segment{rec: r, members: newSeqList[*user](nil)}
 	s.rec.Members = nil
-	s.members.moved = func(u *user, slot int) { s.slots[u] = slot }
+	s.members.moved = func(u *user, slot int) { u.membershipOf(s).slot = slot }
+	members := make([]*user, 0, len(r.Members))
 	for _, id := range r.Members {
 		u, ok := t.users[id]
 		if !ok {
 			return fmt.Errorf("segment %d: member %q does not exist", r.ID, id)
 		}
-		if _, dup := s.slots[u]; dup || u.untracked {
-			continue // untracked users are left out of segments
+		members = append(members, u)
+	}
+	for _, u := range members {
+		if u.untracked || u.membershipOf(s) != nil {
+			continue // untracked users are left out of segments; repeats count once
 		}
-		s.slots[u] = s.members.Append(u)
+		u.segs = append(u.segs, membership{seg: s, slot: s.members.Append(u)})
 	}
 	t.segments[r.ID] = s
 	return nil

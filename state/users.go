@@ -47,7 +47,13 @@ func (t *Tenant) UntagUsers(tags, extIDs []string) (notExist []string, err error
 }
 
 func (t *Tenant) tag(u *user, tag string) {
+	if u.tags == nil {
+		u.tags = make(map[string]struct{}, 1)
+	}
 	u.tags[tag] = struct{}{}
+	if t.byTag == nil {
+		return
+	}
 	set := t.byTag[tag]
 	if set == nil {
 		set = make(map[*user]struct{})
@@ -64,6 +70,23 @@ func (t *Tenant) untag(u *user, tag string) {
 			delete(t.byTag, tag)
 		}
 	}
+}
+
+// tagIndex returns the index from tag to users, building it on first use.
+func (t *Tenant) tagIndex() map[string]map[*user]struct{} {
+	if t.byTag == nil {
+		t.byTag = make(map[string]map[*user]struct{})
+		t.userList.All(func(u *user) bool {
+			for tag := range u.tags {
+				if t.byTag[tag] == nil {
+					t.byTag[tag] = make(map[*user]struct{})
+				}
+				t.byTag[tag][u] = struct{}{}
+			}
+			return true
+		})
+	}
+	return t.byTag
 }
 
 // DeleteUsersPermanently removes the users with all their devices, profile,
@@ -99,12 +122,10 @@ func (t *Tenant) DeleteUsersPermanently(extIDs []string) error {
 }
 
 func (t *Tenant) leaveSegments(u *user) {
-	for _, s := range t.segments {
-		if slot, ok := s.slots[u]; ok {
-			s.members.Remove(slot)
-			delete(s.slots, u)
-		}
+	for _, m := range u.segs {
+		m.seg.members.Remove(m.slot)
 	}
+	u.segs = nil
 }
 
 func (t *Tenant) removeUser(u *user) {

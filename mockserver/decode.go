@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/netmera-mock/netmera-mock/state"
 )
@@ -35,10 +36,16 @@ func decodeObject(r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
+	// JSON null decodes into a struct without error, leaving it empty; it
+	// is not an object, so it is invalid JSON rather than missing fields.
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return state.ErrInvalidJSON()
+	}
 	return unmarshal(b, v)
 }
 
 func unmarshal(b []byte, v any) error {
+	b = dropFoldedMembers(b, v)
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
@@ -48,6 +55,78 @@ func unmarshal(b []byte, v any) error {
 		return state.ErrInvalidJSON()
 	}
 	return nil
+}
+
+// dropFoldedMembers removes from a JSON object the members whose names
+// match a field of v, a pointer to a struct, only when case is ignored.
+// encoding/json would bind "EXTIDS" to extIds; Netmera binds names exactly
+// and ignores unknown members, so to it such a member is not the field.
+// b is returned as it is when nothing needs dropping or it is no object.
+func dropFoldedMembers(b []byte, v any) []byte {
+	names := jsonNames(v)
+	if len(names) == 0 {
+		return b
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil || obj == nil {
+		return b // the real decoding reports what is wrong
+	}
+	folded := func(k string) bool {
+		if names[k] {
+			return false
+		}
+		for n := range names {
+			if strings.EqualFold(k, n) {
+				return true
+			}
+		}
+		return false
+	}
+	drop := false
+	for k := range obj {
+		if folded(k) {
+			delete(obj, k)
+			drop = true
+		}
+	}
+	if !drop {
+		return b
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return b
+	}
+	return out
+}
+
+// jsonFieldNames caches jsonNames per struct type.
+var jsonFieldNames sync.Map // reflect.Type -> map[string]bool
+
+// jsonNames is the set of JSON member names of v's struct fields; nil
+// when v is not a pointer to a struct.
+func jsonNames(v any) map[string]bool {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	t = t.Elem()
+	if names, ok := jsonFieldNames.Load(t); ok {
+		return names.(map[string]bool)
+	}
+	names := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		names[name] = true
+	}
+	jsonFieldNames.Store(t, names)
+	return names
 }
 
 // jsonError turns a decoding error into Netmera's answer.

@@ -131,7 +131,7 @@ func absoluteURL(r *http.Request, rawQuery string) string {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
+	if p := strings.ToLower(firstValue(r.Header.Get("X-Forwarded-Proto"))); p == "http" || p == "https" {
 		scheme = p
 	}
 	host := r.Host

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -97,7 +96,7 @@ func New(store *state.Store, opts Options) (*Server, error) {
 	}
 	log := opts.Logger
 	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{store: store, opts: opts, log: log, router: mux.NewRouter(), methods: map[string][]string{}, started: time.Now()}
 	s.routes()
@@ -115,10 +114,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				writeError(rec, &state.Error{Kind: state.KindInternal, Code: state.CodeInternal, Message: "An unexpected error occurred. Retry later."}, s.opts.AuthStatus)
 			}
 		}
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration", time.Since(start))
+		if s.log.Enabled(r.Context(), slog.LevelInfo) {
+			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration", time.Since(start))
+		}
 	}()
-	r.Body = http.MaxBytesReader(rec, r.Body, s.opts.MaxBodyBytes)
+	// The limit is set on w, not rec: only the server's own writer can be
+	// told to close the connection once a body is over it.
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 	s.router.ServeHTTP(rec, r)
 }
 

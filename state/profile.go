@@ -154,8 +154,11 @@ func (t *Tenant) editArrays(entries []ProfileEntry, edit func(list, values []any
 			continue
 		}
 		for _, key := range sortedKeys(e.Values) {
-			def, ok := t.definition(key, e.Values[key], true)
-			if !ok {
+			def, ok := t.attrs[key]
+			if create { // a pull stores nothing, so it defines nothing
+				def, ok = t.definition(key, e.Values[key], true)
+			}
+			if !ok || !def.IsArray {
 				continue
 			}
 			values, ok := normalize(def, e.Values[key])

@@ -1,0 +1,96 @@
+package mockserver_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/netmera-mock/netmera-mock/mockserver"
+	"github.com/netmera-mock/netmera-mock/state"
+)
+
+// Sizes of the benchmark tenant.
+const (
+	benchUsers   = 100_000
+	benchDevices = 1_000_000
+)
+
+var (
+	bigOnce   sync.Once
+	bigServer *mockserver.Server
+	bigErr    error
+)
+
+// benchBig is a server over 100,000 users and 1,000,000 devices, built once
+// per test binary.
+func benchBig(b *testing.B) *mockserver.Server {
+	b.Helper()
+	bigOnce.Do(func() {
+		var store *state.Store
+		store, bigErr = state.NewStore(func() (*state.Dataset, error) { return bigDataset(benchUsers, benchDevices, 0), nil }, state.Settings{}, testKey)
+		if bigErr == nil {
+			bigServer, bigErr = mockserver.New(store, mockserver.Options{})
+		}
+		runtime.GC() // mark the new heap now, not in the first benchmark's time
+	})
+	if bigErr != nil {
+		b.Fatalf("building the benchmark server: %v", bigErr)
+	}
+	return bigServer
+}
+
+func benchSmall(b *testing.B) *mockserver.Server {
+	b.Helper()
+	store, err := state.NewStore(func() (*state.Dataset, error) { return testDataset(), nil }, state.Settings{}, testKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := mockserver.New(store, mockserver.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv
+}
+
+// serve runs one request per iteration through srv.ServeHTTP, no network.
+func serve(b *testing.B, srv http.Handler, method, target, body string) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		req.Header.Set("X-netmera-api-key", testKey)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s %s = %d %s, want 200", method, target, rec.Code, rec.Body)
+		}
+	}
+}
+
+func BenchmarkTagUsers2(b *testing.B) {
+	serve(b, benchBig(b), http.MethodPost, "/rest/3.0/tagUsers", `{"tag":"Sport","extIds":["u-000001","u-000002"]}`)
+}
+
+func BenchmarkTagUsers1000(b *testing.B) {
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = bigUser(i * (benchUsers / 1000))
+	}
+	serve(b, benchBig(b), http.MethodPost, "/rest/3.0/tagUsers", `{"tag":"Sport","extIds":`+jsonList(ids)+`}`)
+}
+
+func BenchmarkGetDeviceTokensFirstPage(b *testing.B) {
+	serve(b, benchBig(b), http.MethodGet, "/rest/3.0/getDeviceTokens?max=10&offset=0", "")
+}
+
+func BenchmarkGetDeviceTokensDeepOffset(b *testing.B) {
+	serve(b, benchBig(b), http.MethodGet, "/rest/3.0/getDeviceTokens?max=10&offset=999980", "")
+}
+
+func BenchmarkGetProfileAttributes(b *testing.B) {
+	serve(b, benchSmall(b), http.MethodGet, "/rest/3.0/getProfileAttributes?extId=id1", "")
+}

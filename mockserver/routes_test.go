@@ -1,0 +1,174 @@
+package mockserver_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/netmera-mock/netmera-mock/mockserver"
+)
+
+func TestRoutes(t *testing.T) {
+	t.Parallel()
+	h := MustHarness(t, mockserver.Options{})
+	want := []string{
+		"GET /rest/3.0/app/profile-attributes",
+		"GET /rest/3.0/getCategoryPreferences",
+		"GET /rest/3.0/getDeviceTokens",
+		"GET /rest/3.0/getDevices",
+		"GET /rest/3.0/getProfileAttributes",
+		"GET /rest/3.0/getSegmentUsers",
+		"GET /rest/3.0/getSegments",
+		"POST /rest/3.0/deleteProfileAttributeValue",
+		"POST /rest/3.0/deleteProfileAttributes",
+		"POST /rest/3.0/deleteUsersPermanently",
+		"POST /rest/3.0/disableMail",
+		"POST /rest/3.0/disablePush",
+		"POST /rest/3.0/disableSms",
+		"POST /rest/3.0/enableMail",
+		"POST /rest/3.0/enablePush",
+		"POST /rest/3.0/enableSms",
+		"POST /rest/3.0/pullProfileAttributes",
+		"POST /rest/3.0/pushProfileAttributes",
+		"POST /rest/3.0/sendPushApproval",
+		"POST /rest/3.0/setCategoryPreferences",
+		"POST /rest/3.0/setProfileAttributes",
+		"POST /rest/3.0/tagUsers",
+		"POST /rest/3.0/unsetProfileAttributes",
+		"POST /rest/3.0/untagUsers",
+		"POST /rest/3.0/updateEmail",
+		"POST /rest/3.0/updateMsisdn",
+	}
+	if diff := cmp.Diff(want, h.Server.Routes()); diff != "" {
+		t.Errorf("Server.Routes() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+type problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance"`
+}
+
+func wantProblem(tb testing.TB, what string, r reply, want problem) {
+	tb.Helper()
+	if r.Status != want.Status {
+		tb.Errorf("%s = %v, want status %d", what, r, want.Status)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		tb.Errorf("%s: Content-Type %q, want application/problem+json", what, ct)
+	}
+	var got problem
+	dec := json.NewDecoder(bytes.NewReader(r.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		tb.Errorf("%s: body %q is not a problem detail: %v", what, r.Body, err)
+		return
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		tb.Errorf("%s: problem detail mismatch (-want +got):\n%s", what, diff)
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	t.Parallel()
+	h := MustHarness(t, mockserver.Options{})
+	tests := []struct {
+		name, method, path string
+		key                string
+		instance           string
+	}{
+		{name: "unknown endpoint", method: http.MethodGet, path: "/rest/3.0/xyz", key: testKey, instance: "/rest/3.0/xyz"},
+		{name: "unknown endpoint without key", method: http.MethodPost, path: "/rest/3.0/getUsers", instance: "/rest/3.0/getUsers"},
+		{name: "wrong case", method: http.MethodPost, path: "/rest/3.0/TagUsers", key: testKey, instance: "/rest/3.0/TagUsers"},
+		{name: "old version", method: http.MethodPost, path: "/rest/2.0/tagUsers", key: testKey, instance: "/rest/2.0/tagUsers"},
+		{name: "root", method: http.MethodGet, path: "/", instance: "/"},
+		{name: "unknown control", method: http.MethodGet, path: "/_mock/nothing", instance: "/_mock/nothing"},
+		{name: "query ignored", method: http.MethodGet, path: "/rest/3.0/nope?extId=id1", key: testKey, instance: "/rest/3.0/nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.DoKey(t, tt.key, tt.method, tt.path, "")
+			wantProblem(t, tt.method+" "+tt.path, r, problem{Type: "about:blank", Title: "Not Found", Status: 404,
+				Detail: "No static resource " + tt.instance[1:] + ".", Instance: tt.instance})
+		})
+	}
+}
+
+func TestMethodNotAllowed(t *testing.T) {
+	t.Parallel()
+	h := MustHarness(t, mockserver.Options{})
+	tests := []struct {
+		method, path, allow string
+	}{
+		{http.MethodGet, "/rest/3.0/tagUsers", "POST"},
+		{http.MethodPut, "/rest/3.0/setProfileAttributes", "POST"},
+		{http.MethodPost, "/rest/3.0/getDevices", "GET"},
+		{http.MethodDelete, "/rest/3.0/getDeviceTokens", "GET"},
+		{http.MethodPatch, "/rest/3.0/app/profile-attributes", "GET"},
+		{http.MethodGet, "/rest/3.0/registerUsers", "POST"},
+		{http.MethodPost, "/_mock/state", "GET"},
+		{http.MethodGet, "/_mock/reset", "POST"},
+		{http.MethodDelete, "/_mock/health", "GET"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			r := h.Do(t, tt.method, tt.path, "")
+			wantProblem(t, tt.method+" "+tt.path, r, problem{Type: "about:blank", Title: "Method Not Allowed", Status: 405,
+				Detail: "Method '" + tt.method + "' is not supported.", Instance: tt.path})
+			if got := r.Header.Get("Allow"); got != tt.allow {
+				t.Errorf("%s %s: Allow %q, want %q", tt.method, tt.path, got, tt.allow)
+			}
+		})
+	}
+}
+
+func TestNotImplemented(t *testing.T) {
+	t.Parallel()
+	h := MustHarness(t, mockserver.Options{})
+	endpoints := []struct{ method, path string }{
+		{http.MethodPost, "registerUsers"},
+		{http.MethodPost, "deleteUsers"},
+		{http.MethodGet, "getPushCategories"},
+		{http.MethodGet, "app/events"},
+		{http.MethodPost, "addTesters"},
+		{http.MethodPost, "sendBulkNotification"},
+		{http.MethodPost, "sendNotification"},
+		{http.MethodPost, "createNotificationDefinition"},
+		{http.MethodPost, "update-live-activity"},
+		{http.MethodGet, "getPushStats"},
+		{http.MethodGet, "getPushResult"},
+		{http.MethodPost, "fireEvents"},
+		{http.MethodPost, "sendEmailAndSms"},
+		{http.MethodPost, "sendBulkEmail"},
+		{http.MethodPost, "addEmail"},
+		{http.MethodPost, "removeEmail"},
+		{http.MethodPost, "addMsisdn"},
+		{http.MethodPost, "removeMsisdn"},
+		{http.MethodPost, "enableWhatsApp"},
+		{http.MethodPost, "disableWhatsApp"},
+		{http.MethodPost, "updateWhatsApp"},
+		{http.MethodPost, "removeWhatsApp"},
+		{http.MethodPost, "geofence/add"},
+		{http.MethodPost, "inbox/getAllInbox"},
+		{http.MethodGet, "inbox/get"},
+		{http.MethodPost, "inbox/statusChange"},
+		{http.MethodPost, "targeting/count"},
+		{http.MethodPost, "targeting/count-batch"},
+	}
+	for _, ep := range endpoints {
+		t.Run(ep.method+" "+ep.path, func(t *testing.T) {
+			before := h.MustState(t, testKey)
+			path := "/rest/3.0/" + ep.path
+			r := h.Do(t, ep.method, path, `[{"extId":"id1"}]`)
+			wantProblem(t, ep.method+" "+path, r, problem{Type: "about:blank", Title: "Not Implemented", Status: 501,
+				Detail: "netmera-mock does not implement " + ep.method + " " + path + " yet; see docs/fidelity.md", Instance: path})
+			h.wantUnchanged(t, ep.method+" "+path, before)
+		})
+	}
+}

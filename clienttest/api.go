@@ -1,0 +1,155 @@
+package clienttest
+
+import (
+	"context"
+	"net/http"
+)
+
+// Factory makes the client under test. Run calls it for every case (the
+// auth cases call it a second time, with a wrong key), and once up front to
+// see which interfaces the client implements.
+//
+// Given the base URL of the API (scheme and host, such as
+// "http://127.0.0.1:41234" or "https://restapi.netmera.com", without the
+// "/rest/3.0" prefix), an API key and an HTTP client, it must return a new
+// client that:
+//
+//   - sends every request to baseURL through hc, and through nothing else;
+//   - sends apiKey in the X-netmera-api-key header of every request;
+//   - implements one or more of UserClient, ProfileClient, CategoryClient,
+//     DeviceClient, SegmentClient, ChannelClient and ApprovalClient (the
+//     cases of the others are skipped);
+//   - returns every Netmera error it receives as an error from which
+//     errors.As extracts an APIError.
+//
+// The factory may send requests itself (a login check, say), but the
+// client it returns must not depend on state the suite did not create.
+// If the client implements io.Closer, it is closed when its case ends.
+// A non-nil error fails the case.
+type Factory func(baseURL, apiKey string, hc *http.Client) (any, error)
+
+// APIError is how a client surfaces a Netmera error envelope
+// {"code":5016,"error":"User with external id…"}: NetmeraCode returns the
+// code and NetmeraMessage the text of the "error" field, unchanged. The
+// suite finds it with errors.As, so a client may wrap it.
+type APIError interface {
+	error
+	NetmeraCode() int
+	NetmeraMessage() string
+}
+
+// UserClient tags, untags and deletes users (tagUsers, untagUsers,
+// deleteUsersPermanently). Each method takes any number of external IDs:
+// the client splits them into requests of at most 1000 unique IDs.
+type UserClient interface {
+	TagUsers(ctx context.Context, tag string, extIDs []string) error
+	UntagUsers(ctx context.Context, tag string, extIDs []string) error
+	DeleteUsersPermanently(ctx context.Context, extIDs []string) error
+}
+
+// ProfileUpdate is one user's attributes to set, or the values to push to
+// or pull from array attributes (whose values are then lists).
+type ProfileUpdate struct {
+	ExtID   string
+	Profile map[string]any
+}
+
+// ProfileUnset names attributes to remove from one user's profile.
+type ProfileUnset struct {
+	ExtID string
+	Keys  []string
+}
+
+// ProfileClient writes and reads profile attributes (setProfileAttributes,
+// unsetProfileAttributes, pushProfileAttributes, pullProfileAttributes,
+// getProfileAttributes). Writes go as JSON arrays, at most 1000 unique
+// users per request. GetProfileAttributes returns the "profile" object;
+// an unknown user has an empty one.
+type ProfileClient interface {
+	SetProfileAttributes(ctx context.Context, updates []ProfileUpdate) error
+	UnsetProfileAttributes(ctx context.Context, unsets []ProfileUnset) error
+	PushProfileAttributes(ctx context.Context, updates []ProfileUpdate) error
+	PullProfileAttributes(ctx context.Context, updates []ProfileUpdate) error
+	GetProfileAttributes(ctx context.Context, extID string) (map[string]any, error)
+}
+
+// CategoryPreference opts a user in (Enable) or out of a push category,
+// on one channel (PUSH, EMAIL, SMS) or, when Channel is empty, on all.
+type CategoryPreference struct {
+	ExtID    string
+	Category string
+	Channel  string
+	Enable   bool
+}
+
+// CategoryClient writes and reads category preferences
+// (setCategoryPreferences, a JSON array; getCategoryPreferences, which
+// maps each category name to whether the user is opted in on PUSH).
+type CategoryClient interface {
+	SetCategoryPreferences(ctx context.Context, prefs []CategoryPreference) error
+	GetCategoryPreferences(ctx context.Context, extID string) (map[string]bool, error)
+}
+
+// Device is an installation as getDevices or getDeviceTokens shows it.
+// Token is whichever of "token" and "deviceToken" the API sent; fields the
+// API did not send are left zero.
+type Device struct {
+	InstallationID string
+	ExtID          string
+	Platform       string
+	Token          string
+	DeviceModel    string
+	PushPermitted  bool
+}
+
+// DeviceClient manages push permission and reads devices (enablePush,
+// disablePush, getDevices, getDeviceTokens). AllDeviceTokens returns every
+// installation of the app, following nextPage to the last page.
+type DeviceClient interface {
+	EnablePush(ctx context.Context, extID string) error
+	DisablePush(ctx context.Context, extID string) error
+	GetDevices(ctx context.Context, extID string, onlyPermitted bool) ([]Device, error)
+	AllDeviceTokens(ctx context.Context) ([]Device, error)
+}
+
+// Segment is one entry of getSegments. UserCount is nil when Netmera sends
+// null (connectors segments).
+type Segment struct {
+	ID        int64
+	Name      string
+	Type      string
+	UserCount *int
+}
+
+// SegmentUser is one member as getSegmentUsers lists it.
+type SegmentUser struct {
+	ExtID  string
+	Email  string
+	Msisdn string
+}
+
+// SegmentClient reads segments (getSegments, getSegmentUsers), sending
+// X-netmera-os: os on GetSegments and IOS or ANDROID on GetSegmentUsers.
+// GetSegmentUsers returns every member, following nextPage to the end.
+type SegmentClient interface {
+	GetSegments(ctx context.Context, os string) ([]Segment, error)
+	GetSegmentUsers(ctx context.Context, id int64) ([]SegmentUser, error)
+}
+
+// ChannelClient manages email and SMS (enableMail, disableMail,
+// updateEmail, enableSms, disableSms, updateMsisdn). The list methods split
+// more than 1000 IDs into several requests.
+type ChannelClient interface {
+	EnableMail(ctx context.Context, extIDs []string) error
+	DisableMail(ctx context.Context, extIDs []string) error
+	UpdateEmail(ctx context.Context, extID, email string) error
+	EnableSms(ctx context.Context, extIDs []string) error
+	DisableSms(ctx context.Context, extIDs []string) error
+	UpdateMsisdn(ctx context.Context, extID, msisdn string) error
+}
+
+// ApprovalClient approves push messages waiting for approval
+// (sendPushApproval, whose body is a JSON array of {"messageId": N}).
+type ApprovalClient interface {
+	SendPushApproval(ctx context.Context, messageIDs []int64) error
+}

@@ -1,0 +1,215 @@
+package clienttest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/netmera-mock/netmera-mock/fixtures"
+)
+
+// sample is one harmless call of a client interface: it names only
+// external IDs that start with the run's prefix, which no real user has,
+// so against a live app every write is a documented no-op.
+type sample struct {
+	asked string
+	write bool
+	fn    func(ctx context.Context) error
+}
+
+// samples returns a call of each method of each interface c implements,
+// reads first. Approval is left out live: it would approve real messages.
+func (e *env) samples(c any) []sample {
+	id := e.prefix + "user-1"
+	ids := []string{id, e.prefix + "user-2"}
+	tag := e.prefix + "tag"
+	var reads, writes []sample
+	read := func(asked string, fn func(ctx context.Context) error) {
+		reads = append(reads, sample{asked, false, fn})
+	}
+	write := func(asked string, fn func(ctx context.Context) error) {
+		writes = append(writes, sample{asked, true, fn})
+	}
+	if c, ok := c.(UserClient); ok {
+		write(fmt.Sprintf("TagUsers(ctx, %q, %q)", tag, ids), func(ctx context.Context) error { return c.TagUsers(ctx, tag, ids) })
+		write(fmt.Sprintf("UntagUsers(ctx, %q, %q)", tag, ids), func(ctx context.Context) error { return c.UntagUsers(ctx, tag, ids) })
+	}
+	if c, ok := c.(ProfileClient); ok {
+		set := []ProfileUpdate{{ExtID: id, Profile: map[string]any{"name": "Clienttest"}}}
+		arr := []ProfileUpdate{{ExtID: id, Profile: map[string]any{"lastVisitedProducts": []any{"clienttest"}}}}
+		unset := []ProfileUnset{{ExtID: id, Keys: []string{"name"}}}
+		read(fmt.Sprintf("GetProfileAttributes(ctx, %q)", id), func(ctx context.Context) error {
+			_, err := c.GetProfileAttributes(ctx, id)
+			return err
+		})
+		write(fmt.Sprintf("SetProfileAttributes(ctx, %+v)", set), func(ctx context.Context) error { return c.SetProfileAttributes(ctx, set) })
+		write(fmt.Sprintf("UnsetProfileAttributes(ctx, %+v)", unset), func(ctx context.Context) error { return c.UnsetProfileAttributes(ctx, unset) })
+		write(fmt.Sprintf("PushProfileAttributes(ctx, %+v)", arr), func(ctx context.Context) error { return c.PushProfileAttributes(ctx, arr) })
+		write(fmt.Sprintf("PullProfileAttributes(ctx, %+v)", arr), func(ctx context.Context) error { return c.PullProfileAttributes(ctx, arr) })
+	}
+	if c, ok := c.(CategoryClient); ok {
+		prefs := []CategoryPreference{{ExtID: id, Category: e.prefix + "category", Enable: true}}
+		read(fmt.Sprintf("GetCategoryPreferences(ctx, %q)", id), func(ctx context.Context) error {
+			_, err := c.GetCategoryPreferences(ctx, id)
+			return err
+		})
+		write(fmt.Sprintf("SetCategoryPreferences(ctx, %+v)", prefs), func(ctx context.Context) error { return c.SetCategoryPreferences(ctx, prefs) })
+	}
+	if c, ok := c.(DeviceClient); ok {
+		read(fmt.Sprintf("GetDevices(ctx, %q, false)", id), func(ctx context.Context) error {
+			_, err := c.GetDevices(ctx, id, false)
+			return err
+		})
+		write(fmt.Sprintf("EnablePush(ctx, %q)", id), func(ctx context.Context) error { return c.EnablePush(ctx, id) })
+		write(fmt.Sprintf("DisablePush(ctx, %q)", id), func(ctx context.Context) error { return c.DisablePush(ctx, id) })
+	}
+	if c, ok := c.(SegmentClient); ok {
+		read(`GetSegments(ctx, "IOS")`, func(ctx context.Context) error {
+			_, err := c.GetSegments(ctx, "IOS")
+			return err
+		})
+	}
+	if c, ok := c.(ChannelClient); ok {
+		email, msisdn := "clienttest@example.com", "905550000000"
+		write(fmt.Sprintf("EnableMail(ctx, %q)", ids), func(ctx context.Context) error { return c.EnableMail(ctx, ids) })
+		write(fmt.Sprintf("DisableMail(ctx, %q)", ids), func(ctx context.Context) error { return c.DisableMail(ctx, ids) })
+		write(fmt.Sprintf("UpdateEmail(ctx, %q, %q)", id, email), func(ctx context.Context) error { return c.UpdateEmail(ctx, id, email) })
+		write(fmt.Sprintf("EnableSms(ctx, %q)", ids), func(ctx context.Context) error { return c.EnableSms(ctx, ids) })
+		write(fmt.Sprintf("DisableSms(ctx, %q)", ids), func(ctx context.Context) error { return c.DisableSms(ctx, ids) })
+		write(fmt.Sprintf("UpdateMsisdn(ctx, %q, %q)", id, msisdn), func(ctx context.Context) error { return c.UpdateMsisdn(ctx, id, msisdn) })
+	}
+	if c, ok := c.(ApprovalClient); ok && !e.live() {
+		msgs := []int64{fixtures.ExampleMessageID}
+		write(fmt.Sprintf("SendPushApproval(ctx, %v)", msgs), func(ctx context.Context) error { return c.SendPushApproval(ctx, msgs) })
+	}
+	return append(reads, writes...)
+}
+
+// eachSample runs the samples and checks each with check, which returns
+// what was wanted when the call falls short. The first failure is
+// reported in full, the others by name.
+func (e *env) eachSample(samples []sample, check func(c *call) string) {
+	e.t.Helper()
+	var first *call
+	var want string
+	var others []string
+	for _, s := range samples {
+		c := e.do(s.asked, s.fn)
+		if w := check(c); w != "" {
+			if first == nil {
+				first, want = c, w
+			} else {
+				method, _, _ := strings.Cut(s.asked, "(")
+				others = append(others, method)
+			}
+		}
+	}
+	if first == nil {
+		return
+	}
+	if len(others) > 0 {
+		want += fmt.Sprintf("\n          (and so do %s)", strings.Join(others, ", "))
+	}
+	e.errorf(first, "%s", want)
+}
+
+func writesOf(s []sample) []sample {
+	var out []sample
+	for _, x := range s {
+		if x.write {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func authCases() []testCase {
+	return []testCase{
+		{name: "key-header", live: true, run: func(e *env) {
+			e.eachSample(e.samples(e.client), func(c *call) string {
+				for i, r := range c.reqs {
+					if v := r.Header.Values("X-Netmera-Api-Key"); len(v) != 1 || v[0] != e.key {
+						return fmt.Sprintf("request %d (and every request) to carry the API key, once, in the X-netmera-api-key header", i+1)
+					}
+					if strings.Contains(r.Query.Encode(), url.QueryEscape(e.key)) {
+						return fmt.Sprintf("request %d not to put the API key in the URL, where logs and proxies keep it", i+1)
+					}
+				}
+				return ""
+			})
+		}},
+		{name: "bad-key-2010", live: true, run: badKey},
+		{name: "bad-key-401", opts: []Option{WithAuthStatus(http.StatusUnauthorized)}, run: badKey},
+	}
+}
+
+// badKey checks that a client made with a wrong key surfaces Netmera's
+// 2010, whatever the HTTP status, on a read and on a write.
+func badKey(e *env) {
+	wrong := e.newClient("clienttest-invalid-key")
+	var picked []sample // the first call, and the first write if it was a read
+	for _, s := range e.samples(wrong) {
+		if len(picked) == 0 || len(picked) == 1 && s.write && !picked[0].write {
+			picked = append(picked, s)
+		}
+	}
+	for _, s := range picked {
+		c := e.do(s.asked+` on a client made with the key "clienttest-invalid-key"`, s.fn)
+		e.wantAPIError(c, 2010)
+	}
+}
+
+func transportCases() []testCase {
+	return []testCase{
+		{name: "content-type-json", live: true, run: func(e *env) {
+			e.eachSample(writesOf(e.samples(e.client)), func(c *call) string {
+				for i, r := range c.reqs {
+					if len(r.Body) > 0 && !isJSONType(r.Header.Get("Content-Type")) {
+						return fmt.Sprintf("request %d, which has a JSON body, to say Content-Type: application/json", i+1)
+					}
+				}
+				return ""
+			})
+		}},
+		{name: "empty-200-body", live: true, run: func(e *env) {
+			e.eachSample(writesOf(e.samples(e.client)), func(c *call) string {
+				switch {
+				case len(c.reqs) == 0:
+					return "a request"
+				case c.err != nil:
+					return "no error: Netmera acknowledges a write with 200 and an empty body, which is not JSON"
+				}
+				return ""
+			})
+		}},
+		{name: "uses-given-http-client", run: func(e *env) {
+			before, fakeBefore := e.counter.count(), e.rec.count()
+			all := &call{}
+			var asked []string
+			for _, s := range e.samples(e.client) {
+				c := e.do(s.asked, s.fn)
+				asked = append(asked, s.asked)
+				all.reqs = append(all.reqs, c.reqs...)
+				if all.err == nil {
+					all.err = c.err
+				}
+			}
+			all.asked = strings.Join(asked, "; ")
+			if through, arrived := e.counter.count()-before, e.rec.count()-fakeBefore; through != arrived {
+				e.errorf(all, "every request to go through the *http.Client given to the factory; %d of the %d requests the fake received did", through, arrived)
+			}
+		}},
+		{name: "honours-context", live: true, run: func(e *env) {
+			s := e.samples(e.client)[0]
+			ctx, cancel := context.WithCancel(e.ctx)
+			cancel()
+			c := e.do(s.asked+" with a cancelled context", func(context.Context) error { return s.fn(ctx) })
+			if !errors.Is(c.err, context.Canceled) {
+				e.errorf(c, "an error that errors.Is context.Canceled, and no request: the client must pass its context to the request")
+			}
+		}},
+	}
+}

@@ -1,0 +1,151 @@
+package clienttest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// maxIDs is Netmera's limit of unique identifiers per request.
+const maxIDs = 1000
+
+// batchIDs returns n external IDs for a batching case: the fake's first n
+// users, or IDs of the run's prefix against the live API.
+func (e *env) batchIDs(n int) []string {
+	e.t.Helper()
+	ids := make([]string, 0, n)
+	if e.live() {
+		for i := range n {
+			ids = append(ids, fmt.Sprintf("%suser-%04d", e.prefix, i+1))
+		}
+		return ids
+	}
+	for _, u := range e.srv.Export().Users {
+		if len(ids) == n {
+			break
+		}
+		ids = append(ids, u.ExtID)
+	}
+	if len(ids) < n {
+		e.t.Fatalf("%s: the fake has %d users, the case needs %d", e.name, len(ids), n)
+	}
+	return ids
+}
+
+// wantBatches checks the requests of c to endpoint: each names at most
+// 1000 unique IDs under key, and together they name every one of ids.
+func (e *env) wantBatches(c *call, endpoint, key string, ids []string) bool {
+	e.t.Helper()
+	reqs := c.to(endpoint)
+	sent := map[string]bool{}
+	for i, r := range reqs {
+		u := unique(idsIn(r.Body, key))
+		if len(u) > maxIDs {
+			e.errorf(c, "every %s request to name at most %d unique IDs in %q (Netmera's limit; split larger lists); %s request %d names %d",
+				endpoint, maxIDs, key, endpoint, i+1, len(u))
+			return false
+		}
+		for id := range u {
+			sent[id] = true
+		}
+	}
+	if c.err != nil {
+		e.errorf(c, "no error: %d IDs fit in %d requests of at most %d", len(ids), (len(ids)+maxIDs-1)/maxIDs, maxIDs)
+		return false
+	}
+	var missing []string
+	for _, id := range ids {
+		if !sent[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		e.errorf(c, "every ID in some %s request under %q; %d are in none, such as %q", endpoint, key, len(missing), missing[0])
+		return false
+	}
+	return true
+}
+
+func tagCases() []testCase {
+	const tag = "clienttest-tag"
+	return []testCase{
+		{name: "tag", run: func(e *env) {
+			cl, ids := e.client.(UserClient), []string{"id1", "id2"}
+			c := e.do(fmt.Sprintf("TagUsers(ctx, %q, %q)", tag, ids), func(ctx context.Context) error { return cl.TagUsers(ctx, tag, ids) })
+			e.must(c)
+			for _, id := range ids {
+				if u, _ := e.srv.User(id); !slices.Contains(u.Tags, tag) {
+					e.errorf(c, "user %q tagged %q in the fake; its tags are %q", id, tag, u.Tags)
+				}
+			}
+		}},
+		{name: "untag", run: func(e *env) {
+			cl := e.client.(UserClient)
+			if err := e.srv.Tenant().TagUsers([]string{tag}, []string{"id1", "id2"}); err != nil {
+				e.t.Fatalf("%s: setting up: %v", e.name, err)
+			}
+			c := e.do(fmt.Sprintf("UntagUsers(ctx, %q, [\"id1\"]) with id1 and id2 tagged", tag), func(ctx context.Context) error {
+				return cl.UntagUsers(ctx, tag, []string{"id1"})
+			})
+			e.must(c)
+			if u, _ := e.srv.User("id1"); slices.Contains(u.Tags, tag) {
+				e.errorf(c, "user \"id1\" no longer tagged %q in the fake; its tags are %q", tag, u.Tags)
+			}
+			if u, _ := e.srv.User("id2"); !slices.Contains(u.Tags, tag) {
+				e.errorf(c, "user \"id2\", not named, still tagged %q; its tags are %q", tag, u.Tags)
+			}
+		}},
+		{name: "batches-over-1000", live: true, opts: []Option{WithUsers(2600)}, run: func(e *env) {
+			cl, ids := e.client.(UserClient), e.batchIDs(2500)
+			c := e.do(fmt.Sprintf("TagUsers(ctx, %q, %s)", tag, showIDs(ids)), func(ctx context.Context) error {
+				return cl.TagUsers(ctx, tag, ids)
+			})
+			if !e.wantBatches(c, "tagUsers", "extIds", ids) || e.live() {
+				return
+			}
+			var untagged []string
+			for _, id := range ids {
+				if u, _ := e.srv.User(id); !slices.Contains(u.Tags, tag) {
+					untagged = append(untagged, id)
+				}
+			}
+			if len(untagged) > 0 {
+				e.errorf(c, "all %d users tagged %q in the fake; %d are not, such as %q", len(ids), tag, len(untagged), untagged[0])
+			}
+		}},
+	}
+}
+
+func userCases() []testCase {
+	return []testCase{
+		{name: "delete-permanently", run: func(e *env) {
+			cl, ids := e.client.(UserClient), e.batchIDs(DefaultUsers)[DefaultUsers-2:]
+			c := e.do(fmt.Sprintf("DeleteUsersPermanently(ctx, %q)", ids), func(ctx context.Context) error {
+				return cl.DeleteUsersPermanently(ctx, ids)
+			})
+			e.must(c)
+			for _, id := range ids {
+				if _, ok := e.srv.User(id); ok {
+					e.errorf(c, "user %q gone from the fake", id)
+				}
+			}
+		}},
+		{name: "delete-unknown-5016", live: true, run: func(e *env) {
+			cl := e.client.(UserClient)
+			ids := []string{e.prefix + "no-such-user"}
+			if !e.live() {
+				ids = []string{"id1", ids[0]}
+			}
+			c := e.do(fmt.Sprintf("DeleteUsersPermanently(ctx, %q) with %q unknown", ids, ids[len(ids)-1]), func(ctx context.Context) error {
+				return cl.DeleteUsersPermanently(ctx, ids)
+			})
+			e.wantAPIError(c, 5016)
+			if e.live() {
+				return
+			}
+			if _, ok := e.srv.User("id1"); !ok {
+				e.errorf(c, "user \"id1\" still in the fake: Netmera refuses the whole request when one ID is unknown, so a client must not send the IDs one by one")
+			}
+		}},
+	}
+}

@@ -1,11 +1,31 @@
 package mockserver
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/gorilla/mux"
+
+	"github.com/netmera-mock/netmera-mock/contracts"
+	"github.com/netmera-mock/netmera-mock/fixtures"
+	"github.com/netmera-mock/netmera-mock/internal/faults"
+	"github.com/netmera-mock/netmera-mock/internal/journal"
 	"github.com/netmera-mock/netmera-mock/state"
 )
+
+// controlPrefix is where the fake's own API lives, outside Netmera's.
+const controlPrefix = "/_mock/"
+
+// DefaultSeedUsers is how many users POST /_mock/seed generates when the
+// body names no size.
+const DefaultSeedUsers = 1000
 
 type healthResponse struct {
 	Status  string       `json:"status"`
@@ -15,46 +35,302 @@ type healthResponse struct {
 }
 
 // health answers 200 once the server exists: its data is loaded before New
-// returns, so ready means ready.
+// returns, so healthy means ready.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Tenants: s.store.Len(), Counts: s.store.Total(),
 		Uptime: time.Since(s.started).Round(time.Second).String()})
 }
 
-// controlTenant picks the tenant a control call acts on, by the same
-// X-netmera-api-key header the API uses.
-func (s *Server) controlTenant(w http.ResponseWriter, r *http.Request) (*state.Tenant, bool) {
-	t, ok := s.store.Tenant(r.Header.Get(apiKeyHeader))
-	if !ok {
-		writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
-	}
-	return t, ok
+// ready is the readiness answer: the data is loaded and requests are served.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"ready": true, "tenants": s.store.Len()})
 }
 
-func (s *Server) exportState(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.controlTenant(w, r)
-	if !ok {
-		return
+// controlAllowed enforces Options.NoControl and Options.AdminToken on
+// /_mock/, answering the refusal itself. Health and readiness stay open,
+// for container health checks.
+func (s *Server) controlAllowed(w http.ResponseWriter, r *http.Request) bool {
+	switch r.URL.Path {
+	case controlPrefix + "health", controlPrefix + "ready":
+		return true
 	}
-	writeJSON(w, http.StatusOK, t.Export())
+	if s.opts.NoControl {
+		writeProblem(w, r, http.StatusNotFound, "The control API is turned off on this server.")
+		return false
+	}
+	if s.opts.AdminToken == "" {
+		return true
+	}
+	got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(s.opts.AdminToken))
+	if subtle.ConstantTimeCompare(a[:], b[:]) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="netmera-mock control"`)
+		writeProblem(w, r, http.StatusUnauthorized, "The control API needs Authorization: Bearer <admin token>.")
+		return false
+	}
+	return true
+}
+
+// controlFunc is one control endpoint acting on the caller's tenant,
+// named by X-netmera-api-key as on the API. It returns the status and body
+// to answer; an error answers 400 as a problem detail.
+type controlFunc func(r *http.Request, t *state.Tenant, id string) (int, any, error)
+
+func (s *Server) control(fn controlFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get(apiKeyHeader)
+		t, ok := s.store.Tenant(key)
+		if !ok {
+			writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
+			return
+		}
+		status, body, err := fn(r, t, state.HashKey(key).String())
+		if err != nil {
+			writeProblem(w, r, http.StatusBadRequest, err.Error())
+			return
+		}
+		if body == nil {
+			w.WriteHeader(status)
+			return
+		}
+		writeJSON(w, status, body)
+	})
+}
+
+// decodeControl decodes a control body strictly: unknown fields are errors,
+// so that a typo does not pass silently.
+func decodeControl(r *http.Request, v any) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("body: %w", err)
+	}
+	if dec.More() {
+		return errors.New("body: more than one JSON value")
+	}
+	return nil
+}
+
+func (s *Server) exportState(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	return http.StatusOK, t.Export(), nil
+}
+
+// importState replaces the caller's tenant with the posted state, in the
+// format GET /_mock/state exports: an export imported again exports the same.
+func (s *Server) importState(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var d state.Dataset
+	if err := decodeControl(r, &d); err != nil {
+		return 0, nil, err
+	}
+	if err := t.Replace(&d); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"status": "imported", "counts": t.Counts()}, nil
 }
 
 // reset puts the caller's tenant, or every tenant with ?all=true, back to
 // its seeded state.
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
-	var err error
 	if r.URL.Query().Get("all") == "true" {
-		err = s.store.ResetAll()
-	} else {
-		if _, ok := s.controlTenant(w, r); !ok {
+		if err := s.store.ResetAll(); err != nil {
+			s.log.Error("reset failed", "err", err)
+			writeError(w, err, s.opts.AuthStatus)
 			return
 		}
-		err = s.store.Reset(r.Header.Get(apiKeyHeader))
-	}
-	if err != nil {
-		s.log.Error("reset failed", "err", err)
-		writeError(w, err, s.opts.AuthStatus)
+		writeJSON(w, http.StatusOK, map[string]any{"status": "reset", "counts": s.store.Total()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "reset", "counts": s.store.Total()})
+	s.control(func(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+		if err := s.store.Reset(r.Header.Get(apiKeyHeader)); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, map[string]any{"status": "reset", "counts": t.Counts()}, nil
+	}).ServeHTTP(w, r)
+}
+
+// seed regenerates the caller's tenant from a new seed and sizes, which
+// later resets return to.
+func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var req struct {
+		Seed     int64 `json:"seed"`
+		Users    *int  `json:"users"`
+		Segments int   `json:"segments"`
+		Messages int   `json:"messages"`
+	}
+	if err := decodeControl(r, &req); err != nil {
+		return 0, nil, err
+	}
+	spec := SeedSpec{Seed: req.Seed, Users: DefaultSeedUsers, Segments: req.Segments, Messages: req.Messages}
+	if req.Users != nil {
+		spec.Users = *req.Users
+	}
+	if spec.Users < 0 || spec.Users > fixtures.MaxUsers {
+		return 0, nil, fmt.Errorf("users must be between 0 and %d", fixtures.MaxUsers)
+	}
+	if err := s.store.Reseed(r.Header.Get(apiKeyHeader), s.opts.Seeder(spec)); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"status": "seeded", "seed": spec, "counts": t.Counts()}, nil
+}
+
+// generatedSeed is the default Options.Seeder: generated fixtures.
+func generatedSeed(spec SeedSpec) state.SeedFunc {
+	return func() (*state.Dataset, error) {
+		return fixtures.Generate(fixtures.Options{Seed: spec.Seed, Users: spec.Users, Segments: spec.Segments, Messages: spec.Messages})
+	}
+}
+
+func (s *Server) putUser(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var u state.UserRecord
+	if err := decodeControl(r, &u); err != nil {
+		return 0, nil, err
+	}
+	if err := t.PutUser(u); err != nil {
+		return 0, nil, err
+	}
+	stored, _ := t.User(u.ExtID)
+	return http.StatusOK, stored, nil
+}
+
+func (s *Server) putDevice(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var d state.DeviceRecord
+	if err := decodeControl(r, &d); err != nil {
+		return 0, nil, err
+	}
+	stored, err := t.PutDevice(d)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, stored, nil
+}
+
+func (s *Server) putSegment(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var seg state.SegmentRecord
+	if err := decodeControl(r, &seg); err != nil {
+		return 0, nil, err
+	}
+	id, err := t.PutSegment(seg)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]int64{"id": id}, nil
+}
+
+func (s *Server) defineAttribute(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var a state.AttributeDef
+	if err := decodeControl(r, &a); err != nil {
+		return 0, nil, err
+	}
+	if err := t.DefineAttribute(a); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *Server) defineCategory(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var c state.Category
+	if err := decodeControl(r, &c); err != nil {
+		return 0, nil, err
+	}
+	stored, err := t.DefineCategory(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, stored, nil
+}
+
+func (s *Server) createMessage(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var m state.MessageRecord
+	if err := decodeControl(r, &m); err != nil {
+		return 0, nil, err
+	}
+	stored, err := t.CreateMessage(m)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, stored, nil
+}
+
+// requestsResponse is the journal as GET /_mock/requests shows it.
+type requestsResponse struct {
+	Count    int             `json:"count"`
+	Dropped  uint64          `json:"dropped"`
+	Requests []journal.Entry `json:"requests"`
+}
+
+func (s *Server) listRequests(r *http.Request, _ *state.Tenant, id string) (int, any, error) {
+	if s.journal == nil {
+		return 0, nil, errors.New("the request journal is turned off (-journal-size)")
+	}
+	q := r.URL.Query()
+	f := journal.Filter{Tenant: id, Method: q.Get("method"), Path: q.Get("path"), ExtID: q.Get("extId")}
+	if p := f.Path; p != "" && !strings.HasPrefix(p, "/") {
+		f.Path = apiPrefix + p // "tagUsers" is short for "/rest/3.0/tagUsers"
+	}
+	if since := q.Get("since"); since != "" {
+		ts, err := time.Parse(time.RFC3339Nano, since)
+		if err != nil {
+			return 0, nil, fmt.Errorf("since must be an RFC 3339 time: %w", err)
+		}
+		f.Since = ts
+	}
+	list := s.journal.List(f)
+	return http.StatusOK, requestsResponse{Count: len(list), Dropped: s.journal.Dropped(id), Requests: list}, nil
+}
+
+func (s *Server) clearRequests(r *http.Request, _ *state.Tenant, id string) (int, any, error) {
+	if s.journal == nil {
+		return 0, nil, errors.New("the request journal is turned off (-journal-size)")
+	}
+	return http.StatusOK, map[string]int{"cleared": s.journal.Clear(id)}, nil
+}
+
+func (s *Server) addFault(r *http.Request, _ *state.Tenant, id string) (int, any, error) {
+	var rule faults.Rule
+	if err := decodeControl(r, &rule); err != nil {
+		return 0, nil, err
+	}
+	if rule.Path != "" && !strings.HasPrefix(rule.Path, "/") {
+		rule.Path = apiPrefix + rule.Path
+	}
+	stored, err := s.faults.Add(id, rule)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, stored, nil
+}
+
+func (s *Server) listFaults(r *http.Request, _ *state.Tenant, id string) (int, any, error) {
+	return http.StatusOK, map[string][]faults.Rule{"faults": s.faults.List(id)}, nil
+}
+
+func (s *Server) clearFaults(r *http.Request, _ *state.Tenant, id string) (int, any, error) {
+	return http.StatusOK, map[string]int{"cleared": s.faults.Clear(id)}, nil
+}
+
+func (s *Server) deleteFault(r *http.Request, _ *state.Tenant, id string) (int, any, error) {
+	if !s.faults.Delete(id, mux.Vars(r)["id"]) {
+		return 0, nil, fmt.Errorf("no fault rule %q", mux.Vars(r)["id"])
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+// openAPI serves the document requests are validated against.
+func (s *Server) openAPI(asJSON bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if asJSON {
+			writeJSON(w, http.StatusOK, s.doc)
+			return
+		}
+		if s.opts.Document != nil { // JSON is YAML too; the custom file's own text is not kept
+			writeJSONType(w, http.StatusOK, "application/yaml", s.doc)
+			return
+		}
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(contracts.Document())
+	})
 }

@@ -41,12 +41,16 @@ type envelope struct {
 // tenant, and writes the result or Netmera's error envelope.
 func (s *Server) api(fn apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, ok := s.store.Tenant(r.Header.Get(apiKeyHeader))
-		if !ok {
+		c := callOf(r.Context())
+		if c == nil { // only serveAPI adds the call, and only for a valid key
 			writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
 			return
 		}
-		body, err := fn(r, t)
+		if err := s.validate(r, c.body); err != nil {
+			writeError(w, err, s.opts.AuthStatus)
+			return
+		}
+		body, err := fn(r, c.tenant)
 		if err != nil {
 			writeError(w, err, s.opts.AuthStatus)
 			return

@@ -54,13 +54,27 @@ func (s *Server) routes() {
 		s.handle(ep.method, ep.path, http.HandlerFunc(s.notImplemented))
 	}
 
-	// The control API.
-	s.router.Handle("/_mock/health", http.HandlerFunc(s.health)).Methods(http.MethodGet)
-	s.router.Handle("/_mock/state", http.HandlerFunc(s.exportState)).Methods(http.MethodGet)
-	s.router.Handle("/_mock/reset", http.HandlerFunc(s.reset)).Methods(http.MethodPost)
-	s.methods["/_mock/health"] = []string{http.MethodGet}
-	s.methods["/_mock/state"] = []string{http.MethodGet}
-	s.methods["/_mock/reset"] = []string{http.MethodPost}
+	// The control API, under /_mock/.
+	s.ctl(http.MethodGet, "health", http.HandlerFunc(s.health))
+	s.ctl(http.MethodGet, "ready", http.HandlerFunc(s.ready))
+	s.ctl(http.MethodGet, "openapi.yaml", s.openAPI(false))
+	s.ctl(http.MethodGet, "openapi.json", s.openAPI(true))
+	s.ctl(http.MethodGet, "state", s.control(s.exportState))
+	s.ctl(http.MethodPut, "state", s.control(s.importState))
+	s.ctl(http.MethodPost, "reset", http.HandlerFunc(s.reset))
+	s.ctl(http.MethodPost, "seed", s.control(s.seed))
+	s.ctl(http.MethodPost, "users", s.control(s.putUser))
+	s.ctl(http.MethodPost, "devices", s.control(s.putDevice))
+	s.ctl(http.MethodPost, "segments", s.control(s.putSegment))
+	s.ctl(http.MethodPost, "attributes", s.control(s.defineAttribute))
+	s.ctl(http.MethodPost, "categories", s.control(s.defineCategory))
+	s.ctl(http.MethodPost, "messages", s.control(s.createMessage))
+	s.ctl(http.MethodGet, "requests", s.control(s.listRequests))
+	s.ctl(http.MethodDelete, "requests", s.control(s.clearRequests))
+	s.ctl(http.MethodPost, "faults", s.control(s.addFault))
+	s.ctl(http.MethodGet, "faults", s.control(s.listFaults))
+	s.ctl(http.MethodDelete, "faults", s.control(s.clearFaults))
+	s.ctl(http.MethodDelete, "faults/{id}", s.control(s.deleteFault))
 
 	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
@@ -69,6 +83,13 @@ func (s *Server) routes() {
 // handle registers one Netmera endpoint under /rest/3.0/.
 func (s *Server) handle(method, name string, h http.Handler) {
 	path := apiPrefix + name
+	s.router.Handle(path, h).Methods(method)
+	s.methods[path] = append(s.methods[path], method)
+}
+
+// ctl registers one control endpoint under /_mock/.
+func (s *Server) ctl(method, name string, h http.Handler) {
+	path := controlPrefix + name
 	s.router.Handle(path, h).Methods(method)
 	s.methods[path] = append(s.methods[path], method)
 }

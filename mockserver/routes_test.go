@@ -112,7 +112,7 @@ func TestMethodNotAllowed(t *testing.T) {
 		{http.MethodDelete, "/rest/3.0/getDeviceTokens", "GET"},
 		{http.MethodPatch, "/rest/3.0/app/profile-attributes", "GET"},
 		{http.MethodGet, "/rest/3.0/registerUsers", "POST"},
-		{http.MethodPost, "/_mock/state", "GET"},
+		{http.MethodPost, "/_mock/state", "GET, PUT"},
 		{http.MethodGet, "/_mock/reset", "POST"},
 		{http.MethodDelete, "/_mock/health", "GET"},
 	}

@@ -5,10 +5,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gorilla/mux"
 
+	"github.com/netmera-mock/netmera-mock/contracts"
+	"github.com/netmera-mock/netmera-mock/internal/faults"
+	"github.com/netmera-mock/netmera-mock/internal/journal"
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
@@ -32,7 +37,40 @@ type Options struct {
 	DeviceTokenShape string
 	// MaxBodyBytes bounds request bodies; 0 means 16 MiB.
 	MaxBodyBytes int64
+
+	// NoValidation turns off request validation against the OpenAPI
+	// document; the endpoints still check what they need.
+	NoValidation bool
+	// Document is the OpenAPI document requests are validated against and
+	// /_mock/openapi.* serve; nil means the embedded contracts document.
+	Document *openapi3.T
+	// JournalSize is how many requests the journal keeps per tenant, oldest
+	// dropped first; 0 means 1000, a negative value turns the journal off.
+	JournalSize int
+	// FaultSeed seeds the draws of probabilistic fault rules.
+	FaultSeed int64
+	// AdminToken, when set, is required as "Authorization: Bearer <token>"
+	// on /_mock/ (except /_mock/health and /_mock/ready).
+	AdminToken string
+	// NoControl turns /_mock/ off, but for /_mock/health and /_mock/ready,
+	// for a fake reachable by others.
+	NoControl bool
+	// Seeder builds the seed function of POST /_mock/seed; nil means
+	// generated fixtures (fixtures.Generate).
+	Seeder func(SeedSpec) state.SeedFunc
 }
+
+// SeedSpec is the body of POST /_mock/seed: a new seed and sizes for the
+// caller's tenant. Zero sizes take the generator's defaults.
+type SeedSpec struct {
+	Seed     int64 `json:"seed"`
+	Users    int   `json:"users"`
+	Segments int   `json:"segments"`
+	Messages int   `json:"messages"`
+}
+
+// DefaultJournalSize is how many requests the journal keeps per tenant.
+const DefaultJournalSize = 1000
 
 // Values of Options.SingleObject.
 const (
@@ -63,6 +101,11 @@ type Server struct {
 	router  *mux.Router
 	methods map[string][]string // path -> allowed methods, for 405 answers
 	started time.Time
+
+	doc       *openapi3.T
+	validator *contracts.Validator // nil when validation is off
+	journal   *journal.Journal     // nil when the journal is off
+	faults    *faults.Set
 }
 
 // New returns the fake API serving store's tenants.
@@ -98,7 +141,31 @@ func New(store *state.Store, opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: store, opts: opts, log: log, router: mux.NewRouter(), methods: map[string][]string{}, started: time.Now()}
+	s := &Server{store: store, opts: opts, log: log, router: mux.NewRouter(), methods: map[string][]string{}, started: time.Now(),
+		doc: opts.Document, faults: faults.NewSet(opts.FaultSeed)}
+	if s.doc == nil {
+		doc, err := contracts.Default()
+		if err != nil {
+			return nil, err
+		}
+		s.doc = doc
+	}
+	if !opts.NoValidation {
+		v, err := contracts.NewValidator(s.doc)
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: %w", err)
+		}
+		s.validator = v
+	}
+	switch {
+	case opts.JournalSize == 0:
+		s.journal = journal.New(DefaultJournalSize)
+	case opts.JournalSize > 0:
+		s.journal = journal.New(opts.JournalSize)
+	}
+	if s.opts.Seeder == nil {
+		s.opts.Seeder = generatedSeed
+	}
 	s.routes()
 	return s, nil
 }
@@ -109,6 +176,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler { // a dropped connection, on purpose
+				panic(p)
+			}
 			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p))
 			if !rec.wrote {
 				writeError(rec, &state.Error{Kind: state.KindInternal, Code: state.CodeInternal, Message: "An unexpected error occurred. Retry later."}, s.opts.AuthStatus)
@@ -122,7 +192,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The limit is set on w, not rec: only the server's own writer can be
 	// told to close the connection once a body is over it.
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
-	s.router.ServeHTTP(rec, r)
+	switch {
+	case strings.HasPrefix(r.URL.Path, apiPrefix):
+		s.serveAPI(rec, r)
+	case strings.HasPrefix(r.URL.Path, controlPrefix) && !s.controlAllowed(rec, r):
+	default:
+		s.router.ServeHTTP(rec, r)
+	}
 }
 
 // statusRecorder remembers the status a handler wrote, for the log.

@@ -20,8 +20,8 @@ func TestPanicAnswers500(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.router.Handle("/panic", s.api(func(*http.Request, *state.Tenant) (any, error) { panic("boom") }))
-	req := httptest.NewRequest(http.MethodGet, "/panic", nil)
+	s.router.Handle("/rest/3.0/panic", s.api(func(*http.Request, *state.Tenant) (any, error) { panic("boom") }))
+	req := httptest.NewRequest(http.MethodGet, "/rest/3.0/panic", nil)
 	req.Header.Set(apiKeyHeader, "k")
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)

@@ -42,6 +42,9 @@ type Store struct {
 	order      []KeyHash // every tenant, in creation order
 	anyKey     bool
 	maxTenants int
+
+	saveMu   sync.Mutex         // one Save at a time
+	savedGen map[KeyHash]uint64 // tenant generations at the last Save or Load
 }
 
 type entry struct {

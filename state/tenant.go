@@ -144,13 +144,18 @@ func (t *Tenant) Replace(d *Dataset) error {
 	if err != nil {
 		return err
 	}
+	t.swap(fresh)
+	return nil
+}
+
+// swap takes over fresh's data; fresh must not be used afterwards.
+func (t *Tenant) swap(fresh *Tenant) {
 	t.lock()
 	defer t.mu.Unlock()
 	t.attrs, t.attrOrder, t.categories, t.catOrder = fresh.attrs, fresh.attrOrder, fresh.categories, fresh.catOrder
 	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
 	t.byEmail, t.byMsisdn, t.byTag = fresh.byEmail, fresh.byMsisdn, fresh.byTag
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
-	return nil
 }
 
 func (t *Tenant) load(d *Dataset) error {

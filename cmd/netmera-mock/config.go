@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/netmera-mock/netmera-mock/mockserver"
 	"github.com/netmera-mock/netmera-mock/state"
@@ -33,6 +34,12 @@ type config struct {
 	permDelete bool
 	server     mockserver.Options
 	version    bool
+
+	anyKey       bool
+	maxTenants   int
+	openapi      string
+	stateFile    string
+	saveInterval time.Duration
 }
 
 type stringsFlag []string
@@ -71,6 +78,16 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.IntVar(&c.settings.LimitCode, "limit-code", state.CodeInvalidJSON, "Netmera error code of a request over -max-ids")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&c.anyKey, "accept-any-key", false, "accept any non-empty key, each with its own freshly seeded tenant")
+	fs.IntVar(&c.maxTenants, "max-tenants", state.DefaultMaxTenants, "with -accept-any-key: the most tenants to create")
+	fs.BoolVar(&c.server.NoValidation, "no-validation", false, "do not validate requests against the OpenAPI document")
+	fs.StringVar(&c.openapi, "openapi", "", "an OpenAPI document to validate against instead of the embedded one")
+	fs.IntVar(&c.server.JournalSize, "journal-size", mockserver.DefaultJournalSize, "requests kept per tenant in the journal (negative: no journal)")
+	fs.StringVar(&c.server.AdminToken, "admin-token", "", "require Authorization: Bearer <token> on /_mock/ (health and ready stay open)")
+	fs.BoolVar(&c.server.NoControl, "no-control", false, "turn /_mock/ off (but health and ready)")
+	fs.Int64Var(&c.server.FaultSeed, "fault-seed", 1, "seed of probabilistic fault rules")
+	fs.StringVar(&c.stateFile, "state-file", "", "load state from this file at start and save it there on shutdown and every -save-interval")
+	fs.DurationVar(&c.saveInterval, "save-interval", 30*time.Second, "with -state-file: how often to save changes (0: only on shutdown)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -96,6 +113,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		c.apiKeys = stringsFlag{DefaultAPIKey}
 	}
 	c.settings.PermanentDeleteOff = !c.permDelete
+	if c.server.JournalSize == 0 {
+		c.server.JournalSize = -1 // the flag's 0 means none, not the library's default
+	}
 	if c.users < 0 {
 		return nil, errors.New("-users must not be negative")
 	}

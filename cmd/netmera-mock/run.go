@@ -10,10 +10,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
 
+	"github.com/netmera-mock/netmera-mock/contracts"
 	"github.com/netmera-mock/netmera-mock/fixtures"
 	"github.com/netmera-mock/netmera-mock/mockserver"
 	"github.com/netmera-mock/netmera-mock/state"
@@ -98,11 +100,38 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	// while it runs halves start-up for a million users.
 	gc := debug.SetGCPercent(400)
 	store, err := state.NewStore(seed, c.settings, c.apiKeys...)
+	if err == nil && c.anyKey {
+		store.AcceptAnyKey(c.maxTenants)
+	}
+	if err == nil && c.stateFile != "" {
+		var res state.LoadResult
+		if res, err = store.Load(c.stateFile); err == nil {
+			log.Info("state file", "path", c.stateFile, "found", res.Found, "restored", res.Restored, "skipped", res.Skipped)
+		}
+	}
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
 	}
+	if c.openapi != "" {
+		b, err := os.ReadFile(c.openapi)
+		if err != nil {
+			return err
+		}
+		if c.server.Document, err = contracts.Load(b); err != nil {
+			return fmt.Errorf("%s: %w", c.openapi, err)
+		}
+	}
 	c.server.Logger = log
+	c.server.Seeder = func(spec mockserver.SeedSpec) state.SeedFunc {
+		sc := *c
+		sc.seed, sc.users, sc.segments, sc.messages = spec.Seed, spec.Users, spec.Segments, spec.Messages
+		f, err := seedFunc(&sc)
+		if err != nil {
+			return func() (*state.Dataset, error) { return nil, err }
+		}
+		return f
+	}
 	srv, err := mockserver.New(store, c.server)
 	if err != nil {
 		return err
@@ -118,7 +147,8 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	counts := store.Total()
 	log.Info("netmera-mock ready", "addr", ln.Addr().String(), "version", version, "tenants", store.Len(),
 		"keys", strings.Join(keyIDs, ","), "default_key", len(c.apiKeys) == 1 && c.apiKeys[0] == DefaultAPIKey,
-		"users", counts.Users, "devices", counts.Devices, "seed", c.seed, "startup", time.Since(start).Round(time.Millisecond))
+		"accept_any_key", c.anyKey, "users", counts.Users, "devices", counts.Devices, "seed", c.seed,
+		"startup", time.Since(start).Round(time.Millisecond))
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -130,19 +160,67 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	stopSaving := saveEvery(ctx, c, store, log)
 	select {
 	case err := <-errc:
+		stopSaving()
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
+	err = hs.Shutdown(shutdownCtx)
+	stopSaving()
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	// Every request answered before the shutdown is in the state: save it.
+	return save(c, store, log, true)
+}
+
+// saveEvery saves the state every -save-interval while the server runs;
+// the returned func stops it and waits for a save under way.
+func saveEvery(ctx context.Context, c *config, store *state.Store, log *slog.Logger) (stop func()) {
+	if c.stateFile == "" || c.saveInterval <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(c.saveInterval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if err := save(c, store, log, false); err != nil {
+					log.Error("saving state", "path", c.stateFile, "err", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+func save(c *config, store *state.Store, log *slog.Logger, final bool) error {
+	if c.stateFile == "" {
+		return nil
+	}
+	res, err := store.Save(c.stateFile, final)
+	if err != nil {
+		return err
+	}
+	if res.Written {
+		log.Info("state saved", "path", c.stateFile, "tenants", res.Tenants, "bytes", res.Bytes)
 	}
 	return nil
 }

@@ -123,6 +123,15 @@ func (s *Set) Delete(tenant, id string) bool {
 	return true
 }
 
+// Empty reports whether tenant has no rules, so that a caller can skip
+// the work of matching (reading the body's external IDs).
+func (s *Set) Empty(tenant string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tenants[tenant]
+	return t == nil || len(t.rules) == 0
+}
+
 // Match returns the first of tenant's rules, in insertion order, that
 // matches the request (method in any case, path, and ExtID among extIDs),
 // has uses left and passes its probability draw. It consumes one use of

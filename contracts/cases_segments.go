@@ -107,26 +107,32 @@ func segmentCases() []Case {
 					{name: "id not an integer", method: get, path: apiPath("getSegmentUsers", "id", "abc"), code: 2004, message: "Field 'id' should be an integer"},
 					{name: "unknown segment", method: get, path: apiPath("getSegmentUsers", "id", "9223372036854775000"), code: 5042, message: "Segment not found"},
 				})
+				var big, other *segmentInfo // a segment with a second page, and another one
 				for _, s := range listSegments(c) {
-					if s.Type == connectorsSegment {
+					switch {
+					case s.Type == connectorsSegment:
 						r := c.Send(Request{Method: get, Path: apiPath("getSegmentUsers", "id", strconv.FormatInt(s.ID, 10)), Derived: true})
 						c.Refused(r, http.StatusBadRequest, 2001, "An unexpected error occurred. Retry later.")
-						break
+					case big == nil && s.UserCount != nil && *s.UserCount > 100:
+						big = &s
+					case other == nil:
+						other = &s
 					}
 				}
-				if c.Live() {
-					return
+				if c.Live() || big == nil || other == nil {
+					return // the offset checks need a segment of more than one page, and another segment
 				}
+				bigID, otherID := strconv.FormatInt(big.ID, 10), strconv.FormatInt(other.ID, 10)
 				var p struct{ NextPage string }
-				c.Decode(c.Do(get, apiPath("getSegmentUsers", "id", "5883"), nil), &p)
+				c.Decode(c.Do(get, apiPath("getSegmentUsers", "id", bigID), nil), &p)
 				u, _ := url.Parse(p.NextPage)
 				token := u.Query().Get("offset")
 				if token == "" {
-					c.Fatalf("getSegmentUsers of segment 5883 (117 members) gave no nextPage with an offset: %q", p.NextPage)
+					c.Fatalf("getSegmentUsers of segment %s (%d members) gave no nextPage with an offset: %q", bigID, *big.UserCount, p.NextPage)
 				}
 				c.refuseAll([]refusal{
-					{name: "forged offset", method: get, path: apiPath("getSegmentUsers", "id", "5883", "offset", "bogus"), code: 2004, message: "Field 'offset' is not a valid page token"},
-					{name: "another segment's offset", method: get, path: apiPath("getSegmentUsers", "id", "6010", "offset", token), code: 2004, message: "Field 'offset' is not a valid page token"},
+					{name: "forged offset", method: get, path: apiPath("getSegmentUsers", "id", bigID, "offset", "bogus"), code: 2004, message: "Field 'offset' is not a valid page token"},
+					{name: "another segment's offset", method: get, path: apiPath("getSegmentUsers", "id", otherID, "offset", token), code: 2004, message: "Field 'offset' is not a valid page token"},
 				})
 			},
 		},

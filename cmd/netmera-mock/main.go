@@ -3,6 +3,7 @@
 //	netmera-mock                       # :8080, default key, 1000 seeded users
 //	netmera-mock -api-key k1 -api-key k2 -seed 7 -users 50000
 //	netmera-mock healthcheck           # exit 0 when the fake is healthy
+//	netmera-mock contract -base-url http://localhost:8080   # the contract suite against a server
 //
 // Every flag can also be set with an environment variable NETMERA_MOCK_<NAME>
 // (dashes become underscores); a flag on the command line wins.

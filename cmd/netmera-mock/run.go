@@ -27,8 +27,13 @@ var version = "dev"
 // run is the whole command, testable without a process: it serves until
 // ctx is cancelled, then shuts down gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "healthcheck" {
-		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "healthcheck":
+			return healthcheck(ctx, args[1:], getenv, stdout, stderr)
+		case "contract":
+			return contract(ctx, args[1:], getenv, stdout, stderr)
+		}
 	}
 	c, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {

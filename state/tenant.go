@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -189,10 +190,8 @@ func (t *Tenant) load(d *Dataset) error {
 			return err
 		}
 	}
-	for i := range d.Users {
-		if err := t.addUser(&d.Users[i]); err != nil {
-			return fmt.Errorf("users[%d]: %w", i, err)
-		}
+	if err := t.loadUsers(d.Users); err != nil {
+		return err
 	}
 	for i, r := range d.Devices {
 		if err := t.addDevice(r); err != nil {
@@ -255,6 +254,43 @@ func (t *Tenant) addUser(r *UserRecord) error {
 	t.fillUser(u, r)
 	u.slot = t.userList.Append(u)
 	t.users[u.extID] = u
+	return nil
+}
+
+// loadUsers adds the users of a fresh tenant. Checking and building each
+// user touches only that user (the tenant's indexes are not built yet), so
+// it runs on every core; the shared map and list are filled in order after.
+func (t *Tenant) loadUsers(records []UserRecord) error {
+	users := make([]*user, len(records))
+	errs := make([]error, len(records))
+	const chunk = 4096
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for lo := 0; lo < len(records); lo += chunk {
+		hi := min(lo+chunk, len(records))
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			for i := lo; i < hi; i++ {
+				if errs[i] = t.checkUser(&records[i]); errs[i] == nil {
+					users[i] = &user{extID: records[i].ExtID}
+					t.fillUser(users[i], &records[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, u := range users {
+		if errs[i] != nil {
+			return fmt.Errorf("users[%d]: %w", i, errs[i])
+		}
+		if _, dup := t.users[u.extID]; dup {
+			return fmt.Errorf("users[%d]: user %q defined twice", i, u.extID)
+		}
+		u.slot = t.userList.Append(u)
+		t.users[u.extID] = u
+	}
 	return nil
 }
 

@@ -72,16 +72,7 @@ func (t *Tenant) definition(key string, v any, wantArray bool) (AttributeDef, bo
 // and values that do not fit their attribute's type are dropped, as are
 // entries naming unknown users.
 func (t *Tenant) SetProfileAttributes(entries []ProfileEntry) error {
-	t.lock()
-	defer t.mu.Unlock()
-	if err := t.checkEntries(entries); err != nil {
-		return err
-	}
-	for _, e := range entries {
-		u := t.target(e.ExtID, e.DeviceToken)
-		if !e.valid() || u == nil {
-			continue
-		}
+	return t.eachEntry(entries, func(u *user, e ProfileEntry) {
 		for _, key := range sortedKeys(e.Values) {
 			def, ok := t.definition(key, e.Values[key], false)
 			if !ok {
@@ -91,24 +82,30 @@ func (t *Tenant) SetProfileAttributes(entries []ProfileEntry) error {
 				t.setAttr(u, key, v)
 			}
 		}
-	}
-	return nil
+	})
 }
 
 // UnsetProfileAttributes removes the listed keys from users' profiles.
 func (t *Tenant) UnsetProfileAttributes(entries []ProfileEntry) error {
+	return t.eachEntry(entries, func(u *user, e ProfileEntry) {
+		for _, key := range e.Keys {
+			t.delAttr(u, key)
+		}
+	})
+}
+
+// eachEntry runs one profile request under the write lock: it refuses the
+// request whole (limit, every entry malformed) or applies fn to each valid
+// entry whose user exists.
+func (t *Tenant) eachEntry(entries []ProfileEntry, fn func(u *user, e ProfileEntry)) error {
 	t.lock()
 	defer t.mu.Unlock()
 	if err := t.checkEntries(entries); err != nil {
 		return err
 	}
 	for _, e := range entries {
-		u := t.target(e.ExtID, e.DeviceToken)
-		if !e.valid() || u == nil {
-			continue
-		}
-		for _, key := range e.Keys {
-			t.delAttr(u, key)
+		if u := t.target(e.ExtID, e.DeviceToken); e.valid() && u != nil {
+			fn(u, e)
 		}
 	}
 	return nil
@@ -143,16 +140,7 @@ func (t *Tenant) PullProfileAttributes(entries []ProfileEntry) error {
 }
 
 func (t *Tenant) editArrays(entries []ProfileEntry, edit func(list, values []any) []any, create bool) error {
-	t.lock()
-	defer t.mu.Unlock()
-	if err := t.checkEntries(entries); err != nil {
-		return err
-	}
-	for _, e := range entries {
-		u := t.target(e.ExtID, e.DeviceToken)
-		if !e.valid() || u == nil {
-			continue
-		}
+	return t.eachEntry(entries, func(u *user, e ProfileEntry) {
 		for _, key := range sortedKeys(e.Values) {
 			def, ok := t.attrs[key]
 			if create { // a pull stores nothing, so it defines nothing
@@ -174,8 +162,7 @@ func (t *Tenant) editArrays(entries []ProfileEntry, edit func(list, values []any
 			// stays [] rather than becoming null.
 			t.setAttr(u, key, edit(append(make([]any, 0, len(list)), list...), values.([]any)))
 		}
-	}
-	return nil
+	})
 }
 
 func containsValue(list []any, v any) bool {

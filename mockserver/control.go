@@ -61,9 +61,10 @@ func (s *Server) controlAllowed(w http.ResponseWriter, r *http.Request) bool {
 	if s.opts.AdminToken == "" {
 		return true
 	}
-	got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	// The scheme is case-insensitive (RFC 9110); a bare token is no Bearer.
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(s.opts.AdminToken))
-	if subtle.ConstantTimeCompare(a[:], b[:]) != 1 {
+	if subtle.ConstantTimeCompare(a[:], b[:]) != 1 || !ok || !strings.EqualFold(scheme, "Bearer") {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="netmera-mock control"`)
 		writeProblem(w, r, http.StatusUnauthorized, "The control API needs Authorization: Bearer <admin token>.")
 		return false

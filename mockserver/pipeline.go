@@ -45,10 +45,19 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request) {
 	start := time.Now()
 	capture := &captureWriter{statusRecorder: w}
 	defer func() {
+		// A panic is answered here rather than by ServeHTTP, so that the
+		// journal records the 500 the client gets; ServeHTTP still logs it.
+		p := recover()
+		if p != nil && p != http.ErrAbortHandler && !capture.wrote {
+			writeError(capture, errInternal(), s.opts.AuthStatus)
+		}
 		if s.journal != nil {
 			s.journal.Add(journal.Entry{Time: start, Tenant: c.id, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 				Header: r.Header, Body: c.body, Status: capture.recorded(), Response: capture.body.Bytes(),
 				DurationMS: float64(time.Since(start).Microseconds()) / 1000})
+		}
+		if p != nil {
+			panic(p)
 		}
 	}()
 	body, err := readBody(r)
@@ -62,7 +71,8 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request) {
 		// no rules: skip reading the body's external IDs
 	} else if rule, ok := s.faults.Match(c.id, r.Method, r.URL.Path, journal.ExtIDs(r.URL.Query(), body)); ok {
 		if err := faults.Sleep(r.Context(), rule.Latency()); err != nil {
-			return // the client went away
+			capture.dropped = true // the client went away: it got no answer
+			return
 		}
 		capture.dropped = rule.Drop
 		if faults.Apply(capture, rule) {

@@ -63,10 +63,15 @@ func (s *Server) api(fn apiFunc) http.Handler {
 	})
 }
 
+// errInternal is Netmera's answer to a failure of its own.
+func errInternal() *state.Error {
+	return &state.Error{Kind: state.KindInternal, Code: state.CodeInternal, Message: "An unexpected error occurred. Retry later."}
+}
+
 func writeError(w http.ResponseWriter, err error, authStatus int) {
 	var e *state.Error
 	if !errors.As(err, &e) {
-		e = &state.Error{Kind: state.KindInternal, Code: state.CodeInternal, Message: "An unexpected error occurred. Retry later."}
+		e = errInternal()
 	}
 	writeJSON(w, statusOf(e, authStatus), envelope{Code: e.Code, Error: e.Message})
 }

@@ -181,7 +181,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p))
 			if !rec.wrote {
-				writeError(rec, &state.Error{Kind: state.KindInternal, Code: state.CodeInternal, Message: "An unexpected error occurred. Retry later."}, s.opts.AuthStatus)
+				writeError(rec, errInternal(), s.opts.AuthStatus)
 			}
 		}
 		if s.log.Enabled(r.Context(), slog.LevelInfo) {

@@ -137,12 +137,17 @@ func (s *Store) Load(path string) (LoadResult, error) {
 		t *Tenant
 	}
 	var ready []restored
+	seen := make(map[KeyHash]bool, len(snap.Tenants))
 	res := LoadResult{Found: true}
 	for i, ts := range snap.Tenants {
 		raw, err := hex.DecodeString(ts.KeyHash)
 		if err != nil || len(raw) != len(KeyHash{}) {
 			return LoadResult{}, fmt.Errorf("state: %s: tenants[%d]: bad keyHash %q", path, i, ts.KeyHash)
 		}
+		if seen[KeyHash(raw)] {
+			return LoadResult{}, fmt.Errorf("state: %s: tenants[%d]: keyHash %s saved twice", path, i, ts.KeyHash)
+		}
+		seen[KeyHash(raw)] = true
 		if ts.Data == nil {
 			return LoadResult{}, fmt.Errorf("state: %s: tenants[%d]: no data", path, i)
 		}

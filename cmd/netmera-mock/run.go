@@ -169,22 +169,25 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	select {
 	case err := <-errc:
 		stopSaving()
-		return err
+		return errors.Join(err, save(c, store, log, true))
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = hs.Shutdown(shutdownCtx)
+	if err = hs.Shutdown(shutdownCtx); err != nil {
+		// Requests still running are cut off: their clients get no
+		// answer, so nothing they did was acknowledged.
+		_ = hs.Close()
+		err = fmt.Errorf("shutdown: %w", err)
+	}
 	stopSaving()
-	if err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) {
+		err = errors.Join(err, serveErr)
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	// Every request answered before the shutdown is in the state: save it.
-	return save(c, store, log, true)
+	// Every request answered before the shutdown is in the state: save it,
+	// even when the shutdown had to cut requests off.
+	return errors.Join(err, save(c, store, log, true))
 }
 
 // saveEvery saves the state every -save-interval while the server runs;

@@ -134,9 +134,14 @@ func (s *Server) importState(r *http.Request, t *state.Tenant, _ string) (int, a
 }
 
 // reset puts the caller's tenant, or every tenant with ?all=true, back to
-// its seeded state.
+// its seeded state. Resetting every tenant needs a configured key: a
+// tenant that AcceptAnyKey let in must not reset the others.
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("all") == "true" {
+		if !s.store.Configured(r.Header.Get(apiKeyHeader)) {
+			writeProblem(w, r, http.StatusForbidden, "Resetting every tenant needs a key given with -api-key in X-netmera-api-key.")
+			return
+		}
 		if err := s.store.ResetAll(); err != nil {
 			s.log.Error("reset failed", "err", err)
 			writeError(w, err, s.opts.AuthStatus)

@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -206,5 +207,40 @@ func TestAcceptAnyKey(t *testing.T) {
 	}
 	if got := h.mustRequests(t, k1, "method=POST").Count; got != 2 {
 		t.Errorf("GET /_mock/requests?method=POST as %s holds %d requests, want its 2 writes", state.KeyID(k1), got)
+	}
+}
+
+// TestResetAllNeedsAConfiguredKey: with AcceptAnyKey, a tenant let in by
+// its key alone cannot reset the others; a configured key can.
+func TestResetAllNeedsAConfiguredKey(t *testing.T) {
+	store, err := state.NewStore(func() (*state.Dataset, error) { return testDataset(), nil }, state.Settings{}, testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.AcceptAnyKey(10)
+	srv, err := mockserver.New(store, mockserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, key string
+		want      int
+	}{
+		{name: "no key", key: "", want: http.StatusForbidden},
+		{name: "a key AcceptAnyKey let in", key: "suite-b", want: http.StatusForbidden},
+		{name: "a configured key", key: testKey, want: http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/_mock/reset?all=true", nil)
+			if tt.key != "" {
+				req.Header.Set("X-netmera-api-key", tt.key)
+			}
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code != tt.want {
+				t.Errorf("POST /_mock/reset?all=true with key %q = %d %s, want %d", tt.key, rec.Code, rec.Body, tt.want)
+			}
+		})
 	}
 }

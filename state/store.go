@@ -142,6 +142,19 @@ func (s *Store) Tenant(key string) (*Tenant, bool) {
 	return s.tenants[h].t, true
 }
 
+// Configured reports, in constant time, whether key is one the store was
+// made with, as opposed to one AcceptAnyKey let in.
+func (s *Store) Configured(key string) bool {
+	h := HashKey(key)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	found := 0
+	for _, k := range s.keys {
+		found |= subtle.ConstantTimeCompare(h[:], k[:])
+	}
+	return found == 1
+}
+
 func (s *Store) entry(key string) (*entry, error) {
 	if _, ok := s.Tenant(key); !ok {
 		return nil, ErrAPIKey()

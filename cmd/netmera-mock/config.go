@@ -82,7 +82,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.IntVar(&c.maxTenants, "max-tenants", state.DefaultMaxTenants, "with -accept-any-key: the most tenants to create")
 	fs.BoolVar(&c.server.NoValidation, "no-validation", false, "do not validate requests against the OpenAPI document")
 	fs.StringVar(&c.openapi, "openapi", "", "an OpenAPI document to validate against instead of the embedded one")
-	fs.IntVar(&c.server.JournalSize, "journal-size", mockserver.DefaultJournalSize, "requests kept per tenant in the journal (negative: no journal)")
+	fs.IntVar(&c.server.JournalSize, "journal-size", mockserver.DefaultJournalSize, "requests kept per tenant in the journal (0: no journal)")
 	fs.StringVar(&c.server.AdminToken, "admin-token", "", "require Authorization: Bearer <token> on /_mock/ (health and ready stay open)")
 	fs.BoolVar(&c.server.NoControl, "no-control", false, "turn /_mock/ off (but health and ready)")
 	fs.Int64Var(&c.server.FaultSeed, "fault-seed", 1, "seed of probabilistic fault rules")

@@ -67,19 +67,29 @@ func (s *Server) serveAPI(w *statusRecorder, r *http.Request) {
 	}
 	c.body = body
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	if s.faults.Empty(c.id) {
-		// no rules: skip reading the body's external IDs
-	} else if rule, ok := s.faults.Match(c.id, r.Method, r.URL.Path, journal.ExtIDs(r.URL.Query(), body)); ok {
-		if err := faults.Sleep(r.Context(), rule.Latency()); err != nil {
-			capture.dropped = true // the client went away: it got no answer
-			return
-		}
-		capture.dropped = rule.Drop
-		if faults.Apply(capture, rule) {
-			return
-		}
+	if s.fault(capture, r, c) {
+		return
 	}
 	s.router.ServeHTTP(capture, r.WithContext(context.WithValue(r.Context(), callKey{}, c)))
+}
+
+// fault applies the tenant's first matching fault rule, if any, and
+// reports whether it answered the request (or the client left during its
+// latency); a latency-only rule lets the request go on.
+func (s *Server) fault(w *captureWriter, r *http.Request, c *call) (answered bool) {
+	if s.faults.Empty(c.id) {
+		return false // no rules: skip reading the body's external IDs
+	}
+	rule, ok := s.faults.Match(c.id, r.Method, r.URL.Path, journal.ExtIDs(r.URL.Query(), c.body))
+	if !ok {
+		return false
+	}
+	if err := faults.Sleep(r.Context(), rule.Latency()); err != nil {
+		w.dropped = true // the client went away: it got no answer
+		return true
+	}
+	w.dropped = rule.Drop
+	return faults.Apply(w, rule)
 }
 
 // validate checks a request against the OpenAPI document, answering in

@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/netmera-mock/netmera-mock/contracts"
 	"github.com/netmera-mock/netmera-mock/mockserver"
 	"github.com/netmera-mock/netmera-mock/state"
 )
@@ -29,6 +31,10 @@ type harness struct {
 	Server *mockserver.Server
 	Store  *state.Store
 	client *http.Client
+	// responses validates every /rest/3.0/ answer against the OpenAPI
+	// document, strictly; nil when the options make the fake speak other
+	// than the document describes (401, lenient OS, other body shapes).
+	responses *contracts.Validator
 }
 
 // MustHarness serves testDataset to the tenants of testKey and otherKey.
@@ -50,7 +56,25 @@ func MustHarnessWith(tb testing.TB, seed state.SeedFunc, settings state.Settings
 	}
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(ts.Close)
-	return &harness{URL: ts.URL, Server: srv, Store: store, client: ts.Client()}
+	h := &harness{URL: ts.URL, Server: srv, Store: store, client: ts.Client()}
+	if documented(opts) {
+		doc, err := contracts.Default()
+		if err == nil {
+			h.responses, err = contracts.NewValidator(doc)
+		}
+		if err != nil {
+			tb.Fatalf("contracts: %v", err)
+		}
+	}
+	return h
+}
+
+// documented reports whether opts leave the fake speaking exactly as the
+// OpenAPI document describes.
+func documented(o mockserver.Options) bool {
+	return (o.AuthStatus == 0 || o.AuthStatus == http.StatusForbidden) && !o.LenientOS &&
+		(o.SingleObject == "" || o.SingleObject == mockserver.SingleObjectAuto) &&
+		(o.DeviceTokenShape == "" || o.DeviceTokenShape == mockserver.ShapeBoth) && o.Document == nil
 }
 
 // reply is what the server answered.
@@ -109,7 +133,24 @@ func (h *harness) MustSend(tb testing.TB, req *http.Request) reply {
 	if err != nil {
 		tb.Fatalf("%s %s: reading the body: %v", req.Method, req.URL, err)
 	}
+	h.checkResponse(tb, req, resp, b)
 	return reply{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// checkResponse fails tb when an answer of a documented operation does not
+// validate against the document: every response the tests see is checked.
+// Statuses the document leaves out on purpose (405 of the framework, 501 of
+// endpoints not implemented) and the answers of fault rules are not checked.
+func (h *harness) checkResponse(tb testing.TB, req *http.Request, resp *http.Response, body []byte) {
+	tb.Helper()
+	if h.responses == nil || !strings.HasPrefix(req.URL.Path, "/rest/3.0/") || resp.Header.Get(mockserver.FaultHeader) != "" ||
+		resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode == http.StatusNotImplemented {
+		return
+	}
+	err := h.responses.ValidateResponse(req, resp.StatusCode, resp.Header, body)
+	if err != nil && !errors.Is(err, contracts.ErrNoRoute) {
+		tb.Errorf("%s %s answered %d %.300q, which the OpenAPI document does not allow: %v", req.Method, req.URL.Path, resp.StatusCode, body, err)
+	}
 }
 
 // MustState returns GET /_mock/state for key, byte for byte.

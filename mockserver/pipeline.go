@@ -14,6 +14,10 @@ import (
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
+// FaultHeader names the fault rule that answered a request instead of the
+// fake; a real Netmera answer never carries it.
+const FaultHeader = "X-Netmera-Mock-Fault"
+
 // call is what the pipeline learned about one /rest/3.0/ request before
 // the endpoint runs: whose it is and what it carried.
 type call struct {
@@ -89,6 +93,9 @@ func (s *Server) fault(w *captureWriter, r *http.Request, c *call) (answered boo
 		return true
 	}
 	w.dropped = rule.Drop
+	if rule.Status != 0 {
+		w.Header().Set(FaultHeader, rule.ID) // says which rule answered, for whoever debugs the client
+	}
 	return faults.Apply(w, rule)
 }
 

@@ -1,5 +1,7 @@
 package state
 
+import "slices"
+
 // seqList keeps items in insertion order and answers "the item at live rank
 // k" in O(log n), so that a page at any offset costs O(log n + page size)
 // rather than O(offset). Removal leaves a tombstone, counted out by a
@@ -16,6 +18,14 @@ type seqList[T any] struct {
 
 func newSeqList[T any](moved func(T, int)) *seqList[T] {
 	return &seqList[T]{tree: []int{0}, moved: moved}
+}
+
+// grow makes room for n more items, so that loading many does not copy
+// the slices again and again.
+func (l *seqList[T]) grow(n int) {
+	l.items = slices.Grow(l.items, n)
+	l.alive = slices.Grow(l.alive, n)
+	l.tree = slices.Grow(l.tree, n)
 }
 
 // Len is the number of live items.

@@ -170,9 +170,11 @@ func (t *Tenant) load(d *Dataset) error {
 	t.categories = make(map[string]Category)
 	t.users = make(map[string]*user, len(d.Users))
 	t.userList = newSeqList(func(u *user, slot int) { u.slot = slot })
+	t.userList.grow(len(d.Users))
 	t.devices = make(map[string]*device, len(d.Devices))
 	t.tokens = make(map[string]*device, len(d.Devices))
 	t.devList = newSeqList(func(dv *device, slot int) { dv.slot = slot })
+	t.devList.grow(len(d.Devices))
 	t.segments = make(map[int64]*segment)
 	t.messages = make(map[int64]*MessageRecord)
 
@@ -399,6 +401,7 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 		return fmt.Errorf("segment %d: unknown type %q", r.ID, r.Type)
 	}
 	s := &segment{rec: r, members: newSeqList[*user](nil)}
+	s.members.grow(len(r.Members))
 	s.rec.Members = nil
 	s.members.moved = func(u *user, slot int) { u.membershipOf(s).slot = slot }
 	members := make([]*user, 0, len(r.Members))
@@ -412,6 +415,9 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 	for _, u := range members {
 		if u.untracked || u.membershipOf(s) != nil {
 			continue // untracked users are left out of segments; repeats count once
+		}
+		if u.segs == nil {
+			u.segs = make([]membership, 0, 4) // most members are in a few segments
 		}
 		u.segs = append(u.segs, membership{seg: s, slot: s.members.Append(u)})
 	}

@@ -36,3 +36,7 @@ cover: ## test coverage summary
 
 clean: ## remove build output
 	rm -rf bin coverage.out
+
+.PHONY: docker-test
+docker-test: ## build the container image with podman, check size, health and the contract suite
+	bash scripts/docker-test.sh

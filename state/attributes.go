@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 )
@@ -128,6 +129,57 @@ func number(v any) (float64, bool) {
 		return float64(n), true
 	}
 	return 0, false
+}
+
+// storedProfile returns a copy of a checked profile when every value is
+// already in its stored form and no address index needs keeping, as when
+// loading generated data: one map clone instead of a map built key by key.
+// ok is false when the slow path must run.
+func (t *Tenant) storedProfile(profile map[string]any) (map[string]any, bool) {
+	if t.byEmail != nil || t.byMsisdn != nil {
+		return nil, false
+	}
+	arrays := false
+	for k, v := range profile {
+		def := t.attrs[k]
+		if list, isList := v.([]any); def.IsArray && isList {
+			arrays = true
+			for _, e := range list {
+				if !storedScalar(def.DataType, e) {
+					return nil, false
+				}
+			}
+		} else if def.IsArray || !storedScalar(def.DataType, v) {
+			return nil, false
+		}
+	}
+	out := maps.Clone(profile)
+	if out == nil {
+		out = map[string]any{}
+	}
+	if arrays {
+		for k, v := range out {
+			if list, ok := v.([]any); ok {
+				out[k] = slices.Clone(list)
+			}
+		}
+	}
+	return out, true
+}
+
+// storedScalar reports whether v is already the stored form of typ.
+func storedScalar(typ AttributeType, v any) bool {
+	switch v.(type) {
+	case string:
+		return typ == TypeString
+	case bool:
+		return typ == TypeBoolean
+	case int64:
+		return typ == TypeInteger || typ == TypeDate
+	case float64:
+		return typ == TypeDouble
+	}
+	return false
 }
 
 // fits reports whether v fits def, as normalize would, without copying.

@@ -347,9 +347,13 @@ func (t *Tenant) fillUser(u *user, r *UserRecord) {
 	for _, tag := range r.Tags {
 		t.tag(u, tag)
 	}
-	for k, v := range r.Profile {
-		v, _ = normalize(t.attrs[k], v)
-		t.setAttr(u, k, v)
+	if stored, ok := t.storedProfile(r.Profile); ok {
+		u.profile = stored
+	} else {
+		for k, v := range r.Profile {
+			v, _ = normalize(t.attrs[k], v)
+			t.setAttr(u, k, v)
+		}
 	}
 	for _, p := range r.Categories {
 		if u.cats == nil {

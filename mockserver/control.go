@@ -174,7 +174,7 @@ func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, err
 	if req.Users != nil {
 		spec.Users = *req.Users
 	}
-	if spec.Users < 0 || spec.Users > fixtures.MaxUsers {
+	if spec.Users < 0 || spec.Users > fixtures.MaxUsers { // named as the body names it
 		return 0, nil, fmt.Errorf("users must be between 0 and %d", fixtures.MaxUsers)
 	}
 	if err := s.store.Reseed(r.Header.Get(apiKeyHeader), s.opts.Seeder(spec)); err != nil {

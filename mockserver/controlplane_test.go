@@ -471,3 +471,18 @@ func TestSeedThenReset(t *testing.T) {
 		t.Errorf("POST /_mock/seed {seed:3} made %d users, want the default %d", answer.Counts.Users, mockserver.DefaultSeedUsers)
 	}
 }
+
+// TestSeedBoundsSizes: sizes past the generator's bounds answer 400, not a
+// panic or an exhausted memory.
+func TestSeedBoundsSizes(t *testing.T) {
+	h := MustHarness(t, mockserver.Options{})
+	before := h.MustState(t, testKey)
+	for _, body := range []string{`{"messages":9223372036854775807}`, `{"segments":9223372036854775807}`, `{"segments":50000000}`} {
+		if r := h.Do(t, http.MethodPost, "/_mock/seed", body); r.Status != http.StatusBadRequest {
+			t.Errorf("POST /_mock/seed %s = %v, want 400", body, r)
+		}
+	}
+	if after := h.MustState(t, testKey); string(after) != string(before) {
+		t.Errorf("refused seeds changed the tenant")
+	}
+}

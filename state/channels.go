@@ -37,10 +37,11 @@ func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply 
 	if len(addrs) == 0 {
 		return nil
 	}
-	index := t.addressIndex(AttrEmail)
+	key := AttrEmail
 	if kind == idMsisdn {
-		index = t.addressIndex(AttrMsisdn)
+		key = AttrMsisdn
 	}
+	index := t.addressIndex(key)
 	for _, a := range addrs {
 		for _, u := range index[a] {
 			apply(u)

@@ -2,6 +2,8 @@ package state
 
 import (
 	"fmt"
+	"iter"
+	"maps"
 	"slices"
 	"strconv"
 )
@@ -11,6 +13,16 @@ import (
 // categories and segments, creating messages. Their errors are plain Go
 // errors for the control API, not Netmera errors. Each checks everything
 // before it changes anything.
+
+// nextID is one more than the largest ID of items: the ID a control call
+// that names none gets (1 for the first).
+func nextID[T any, N int | int64](items iter.Seq[T], id func(T) N) N {
+	var top N
+	for it := range items {
+		top = max(top, id(it))
+	}
+	return top + 1
+}
 
 // PutUser creates the user, or makes an existing user exactly r (tags,
 // profile, preferences, permissions); the user's devices and segment
@@ -105,10 +117,7 @@ func (t *Tenant) DefineCategory(c Category) (Category, error) {
 	t.lock()
 	defer t.mu.Unlock()
 	if c.ID == 0 {
-		for _, other := range t.categories {
-			c.ID = max(c.ID, other.ID)
-		}
-		c.ID++
+		c.ID = nextID(maps.Values(t.categories), func(c Category) int { return c.ID })
 	}
 	for _, other := range t.categories {
 		if other.ID == c.ID {
@@ -125,10 +134,7 @@ func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
 	t.lock()
 	defer t.mu.Unlock()
 	if r.ID == 0 {
-		for id := range t.segments {
-			r.ID = max(r.ID, id)
-		}
-		r.ID++
+		r.ID = nextID(maps.Keys(t.segments), func(id int64) int64 { return id })
 	}
 	if r.Type == "" {
 		r.Type = SegmentStandard
@@ -138,7 +144,7 @@ func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
 			return 0, fmt.Errorf("segment %d: member %q does not exist", r.ID, id)
 		}
 	}
-	if !slices.Contains([]string{SegmentStandard, SegmentProduct, SegmentConnectors}, r.Type) {
+	if !validSegmentType(r.Type) {
 		return 0, fmt.Errorf("segment %d: unknown type %q", r.ID, r.Type)
 	}
 	if old := t.segments[r.ID]; old != nil {
@@ -157,10 +163,8 @@ func (t *Tenant) CreateMessage(m MessageRecord) (MessageRecord, error) {
 	t.lock()
 	defer t.mu.Unlock()
 	if m.MessageID == 0 && len(t.messages) > 0 {
-		for id := range t.messages {
-			m.MessageID = max(m.MessageID, id)
-		}
-		m.MessageID++
+		// The first message keeps ID 0, the ID Netmera's own example approves.
+		m.MessageID = nextID(maps.Keys(t.messages), func(id int64) int64 { return id })
 	}
 	if m.Status == "" {
 		m.Status = MessageWaitingApproval

@@ -48,16 +48,7 @@ func CheckInvariants(t *Tenant) error {
 		return fmt.Errorf("%d devices have a token, the token index has %d", tokens, len(t.tokens))
 	}
 	// Indexes are built on first use: a nil one has nothing to check.
-	byTag := map[string][]*user{}
-	for tag, set := range t.byTag {
-		for u := range set {
-			byTag[tag] = append(byTag[tag], u)
-		}
-		if len(set) == 0 {
-			byTag[tag] = nil
-		}
-	}
-	for name, idx := range map[string]map[string][]*user{"tag": byTag, AttrEmail: t.byEmail, AttrMsisdn: t.byMsisdn} {
+	for name, idx := range map[string]map[string][]*user{AttrEmail: t.byEmail, AttrMsisdn: t.byMsisdn} {
 		for key, set := range idx {
 			if len(set) == 0 {
 				return fmt.Errorf("%s index: empty set kept for %q", name, key)
@@ -66,11 +57,7 @@ func CheckInvariants(t *Tenant) error {
 				if t.users[u.extID] != u {
 					return fmt.Errorf("%s index %q: holds a removed user %q", name, key, u.extID)
 				}
-				if name == "tag" {
-					if _, ok := u.tags[key]; !ok {
-						return fmt.Errorf("tag index %q: user %q lacks the tag", key, u.extID)
-					}
-				} else if s, _ := u.profile[name].(string); s != key {
+				if s, _ := u.profile[name].(string); s != key {
 					return fmt.Errorf("%s index %q: user %q has %q", name, key, u.extID, s)
 				}
 			}
@@ -116,11 +103,6 @@ func (t *Tenant) checkUserInvariants(u *user) error {
 	for _, m := range u.segs {
 		if t.segments[m.seg.rec.ID] != m.seg {
 			return fmt.Errorf("user %q: member of a segment %d that is gone", u.extID, m.seg.rec.ID)
-		}
-	}
-	for tag := range u.tags {
-		if _, ok := t.byTag[tag][u]; t.byTag != nil && !ok {
-			return fmt.Errorf("user %q: tag %q missing from the tag index", u.extID, tag)
 		}
 	}
 	for _, code := range []string{AttrEmail, AttrMsisdn} {

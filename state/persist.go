@@ -115,6 +115,8 @@ type LoadResult struct {
 // changed. Saved tenants of keys the store no longer accepts are skipped;
 // with AcceptAnyKey they are recreated.
 func (s *Store) Load(path string) (LoadResult, error) {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return LoadResult{}, nil

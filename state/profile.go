@@ -24,7 +24,7 @@ func (t *Tenant) checkEntries(entries []ProfileEntry) error {
 	l := newIDLimit()
 	malformed := 0
 	for _, e := range entries {
-		if e.Malformed || (e.ExtID == "" && e.DeviceToken == "") {
+		if !e.valid() {
 			malformed++
 			continue
 		}

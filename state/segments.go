@@ -9,6 +9,10 @@ type SegmentInfo struct {
 	Type      string
 }
 
+func validSegmentType(typ string) bool {
+	return typ == SegmentStandard || typ == SegmentProduct || typ == SegmentConnectors
+}
+
 // MaxSegments is the most segments getSegments lists.
 const MaxSegments = 1000
 

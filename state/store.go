@@ -76,17 +76,26 @@ func NewStore(seed SeedFunc, settings Settings, keys ...string) (*Store, error) 
 
 // create seeds a new tenant under h; the caller holds s.mu or owns s.
 func (s *Store) create(h KeyHash) error {
-	d, err := s.seed()
+	t, err := s.seedTenant()
 	if err != nil {
-		return fmt.Errorf("state: seeding a tenant: %w", err)
-	}
-	t, err := NewTenant(d, s.settings)
-	if err != nil {
-		return fmt.Errorf("state: seeding a tenant: %w", err)
+		return err
 	}
 	s.tenants[h] = &entry{t: t, seed: s.seed}
 	s.order = append(s.order, h)
 	return nil
+}
+
+// seedTenant makes a tenant from the store's seed.
+func (s *Store) seedTenant() (*Tenant, error) {
+	d, err := s.seed()
+	if err != nil {
+		return nil, fmt.Errorf("state: seeding a tenant: %w", err)
+	}
+	t, err := NewTenant(d, s.settings)
+	if err != nil {
+		return nil, fmt.Errorf("state: seeding a tenant: %w", err)
+	}
+	return t, nil
 }
 
 // AcceptAnyKey makes every non-empty key valid: an unknown key gets its
@@ -131,15 +140,28 @@ func (s *Store) Tenant(key string) (*Tenant, bool) {
 	if e != nil {
 		return e.t, true
 	}
+	// Seed outside the lock: other tenants' requests must not wait for it.
+	s.mu.RLock()
+	full := len(s.tenants) >= s.maxTenants
+	s.mu.RUnlock()
+	if full {
+		return nil, false
+	}
+	fresh, err := s.seedTenant()
+	if err != nil {
+		return nil, false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e := s.tenants[h]; e != nil { // created meanwhile
 		return e.t, true
 	}
-	if len(s.tenants) >= s.maxTenants || s.create(h) != nil {
+	if len(s.tenants) >= s.maxTenants {
 		return nil, false
 	}
-	return s.tenants[h].t, true
+	s.tenants[h] = &entry{t: fresh, seed: s.seed}
+	s.order = append(s.order, h)
+	return fresh, true
 }
 
 // Configured reports, in constant time, whether key is one the store was
@@ -155,13 +177,15 @@ func (s *Store) Configured(key string) bool {
 	return found == 1
 }
 
-func (s *Store) entry(key string) (*entry, error) {
+// entry returns a copy of key's entry, taken under the lock: Reseed
+// changes an entry's seed while others reset.
+func (s *Store) entry(key string) (entry, error) {
 	if _, ok := s.Tenant(key); !ok {
-		return nil, ErrAPIKey()
+		return entry{}, ErrAPIKey()
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.tenants[HashKey(key)], nil
+	return *s.tenants[HashKey(key)], nil
 }
 
 // Reset puts the tenant of key back to its seeded state.
@@ -184,7 +208,7 @@ func (s *Store) Reseed(key string, seed SeedFunc) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e.seed = seed
+	s.tenants[HashKey(key)].seed = seed
 	return nil
 }
 
@@ -206,12 +230,12 @@ func (s *Store) ResetAll() error {
 	return nil
 }
 
-func (s *Store) entries() []*entry {
+func (s *Store) entries() []entry {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*entry, len(s.order))
+	out := make([]entry, len(s.order))
 	for i, h := range s.order {
-		out[i] = s.tenants[h]
+		out[i] = *s.tenants[h]
 	}
 	return out
 }

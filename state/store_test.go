@@ -2,8 +2,10 @@ package state_test
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -180,5 +182,41 @@ func TestKeyID(t *testing.T) {
 	}
 	if got := state.KeyID(""); got != "none" {
 		t.Errorf(`KeyID("") = %q, want "none"`, got)
+	}
+}
+
+// TestReseedWhileResetting: Reseed, Reset and ResetAll on one tenant at
+// once are safe (run with -race), and the last Reseed is what Reset returns to.
+func TestReseedWhileResetting(t *testing.T) {
+	small := func(n int) state.SeedFunc {
+		return func() (*state.Dataset, error) {
+			d := &state.Dataset{}
+			for i := range n {
+				d.Users = append(d.Users, state.UserRecord{ExtID: fmt.Sprintf("u%d", i)})
+			}
+			return d, nil
+		}
+	}
+	st, err := state.NewStore(small(1), state.Settings{}, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(3)
+		go func() { defer wg.Done(); _ = st.Reseed("k", small(2+i)) }()
+		go func() { defer wg.Done(); _ = st.Reset("k") }()
+		go func() { defer wg.Done(); _ = st.ResetAll() }()
+	}
+	wg.Wait()
+	if err := st.Reseed("k", small(9)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Reset("k"); err != nil {
+		t.Fatal(err)
+	}
+	tn, _ := st.Tenant("k")
+	if got := tn.Counts().Users; got != 9 {
+		t.Errorf("after Reseed(9 users) and Reset, the tenant has %d users, want 9", got)
 	}
 }

@@ -96,7 +96,6 @@ type Tenant struct {
 	// Secondary indexes, built on first use (nil until then).
 	byEmail  map[string][]*user
 	byMsisdn map[string][]*user
-	byTag    map[string]map[*user]struct{}
 
 	segments map[int64]*segment
 	messages map[int64]*MessageRecord
@@ -155,7 +154,7 @@ func (t *Tenant) swap(fresh *Tenant) {
 	defer t.mu.Unlock()
 	t.attrs, t.attrOrder, t.categories, t.catOrder = fresh.attrs, fresh.attrOrder, fresh.categories, fresh.catOrder
 	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
-	t.byEmail, t.byMsisdn, t.byTag = fresh.byEmail, fresh.byMsisdn, fresh.byTag
+	t.byEmail, t.byMsisdn = fresh.byEmail, fresh.byMsisdn
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
 }
 
@@ -399,9 +398,7 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 	if _, dup := t.segments[r.ID]; dup {
 		return fmt.Errorf("segment %d defined twice", r.ID)
 	}
-	switch r.Type {
-	case SegmentStandard, SegmentProduct, SegmentConnectors:
-	default:
+	if !validSegmentType(r.Type) {
 		return fmt.Errorf("segment %d: unknown type %q", r.ID, r.Type)
 	}
 	s := &segment{rec: r, members: newSeqList[*user](nil)}

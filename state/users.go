@@ -51,42 +51,10 @@ func (t *Tenant) tag(u *user, tag string) {
 		u.tags = make(map[string]struct{}, 1)
 	}
 	u.tags[tag] = struct{}{}
-	if t.byTag == nil {
-		return
-	}
-	set := t.byTag[tag]
-	if set == nil {
-		set = make(map[*user]struct{})
-		t.byTag[tag] = set
-	}
-	set[u] = struct{}{}
 }
 
 func (t *Tenant) untag(u *user, tag string) {
 	delete(u.tags, tag)
-	if set := t.byTag[tag]; set != nil {
-		delete(set, u)
-		if len(set) == 0 {
-			delete(t.byTag, tag)
-		}
-	}
-}
-
-// tagIndex returns the index from tag to users, building it on first use.
-func (t *Tenant) tagIndex() map[string]map[*user]struct{} {
-	if t.byTag == nil {
-		t.byTag = make(map[string]map[*user]struct{})
-		t.userList.All(func(u *user) bool {
-			for tag := range u.tags {
-				if t.byTag[tag] == nil {
-					t.byTag[tag] = make(map[*user]struct{})
-				}
-				t.byTag[tag][u] = struct{}{}
-			}
-			return true
-		})
-	}
-	return t.byTag
 }
 
 // DeleteUsersPermanently removes the users with all their devices, profile,

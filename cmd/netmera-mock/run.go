@@ -68,39 +68,43 @@ func newLogger(c *config, w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
 }
 
-// seedFunc builds the data every tenant starts from: generated fixtures,
-// with the fixtures file (read once, here) laid on top.
-func seedFunc(c *config) (state.SeedFunc, error) {
-	var overlay []byte
-	if c.fixtures != "" {
-		d, err := fixtures.Load(c.fixtures)
-		if err != nil {
-			return nil, err
-		}
-		if overlay, err = json.Marshal(d); err != nil {
-			return nil, err
-		}
+// loadOverlay reads the fixtures file, once, as JSON to lay on top of
+// generated data; nil when there is none.
+func loadOverlay(c *config) ([]byte, error) {
+	if c.fixtures == "" {
+		return nil, nil
 	}
+	d, err := fixtures.Load(c.fixtures)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(d)
+}
+
+// seedFunc builds the data every tenant starts from: generated fixtures,
+// with the overlay (a fixtures file, as JSON) laid on top.
+func seedFunc(c *config, overlay []byte) state.SeedFunc {
 	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages}
 	return func() (*state.Dataset, error) {
 		d, err := fixtures.Generate(opts)
 		if err != nil || overlay == nil {
 			return d, err
 		}
-		var top state.Dataset
+		var top state.Dataset // decoded afresh: each tenant gets its own copy
 		if err := json.Unmarshal(overlay, &top); err != nil {
 			return nil, err
 		}
 		return fixtures.Merge(d, &top)
-	}, nil
+	}
 }
 
 func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	start := time.Now()
-	seed, err := seedFunc(c)
+	overlay, err := loadOverlay(c)
 	if err != nil {
 		return err
 	}
+	seed := seedFunc(c, overlay)
 	// Seeding allocates a lot that lives on: a lighter garbage collector
 	// while it runs halves start-up for a million users.
 	gc := debug.SetGCPercent(400)
@@ -131,11 +135,7 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	c.server.Seeder = func(spec mockserver.SeedSpec) state.SeedFunc {
 		sc := *c
 		sc.seed, sc.users, sc.segments, sc.messages = spec.Seed, spec.Users, spec.Segments, spec.Messages
-		f, err := seedFunc(&sc)
-		if err != nil {
-			return func() (*state.Dataset, error) { return nil, err }
-		}
-		return f
+		return seedFunc(&sc, overlay)
 	}
 	srv, err := mockserver.New(store, c.server)
 	if err != nil {

@@ -34,12 +34,12 @@ func (t *Tenant) PutUser(r UserRecord) error {
 		return err
 	}
 	u := t.users[r.ExtID]
-	if u == nil {
-		return t.addUser(&r)
+	if u == nil { // checked above
+		t.insertUser(t.newUser(&r))
+		return nil
 	}
-	for tag := range u.tags {
-		t.untag(u, tag)
-	}
+	// fillUser replaces tags and profile; the address indexes must drop
+	// the old addresses first.
 	t.delAttr(u, AttrEmail)
 	t.delAttr(u, AttrMsisdn)
 	t.fillUser(u, &r)

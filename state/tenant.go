@@ -251,11 +251,21 @@ func (t *Tenant) addUser(r *UserRecord) error {
 	if err := t.checkUser(r); err != nil {
 		return err
 	}
+	t.insertUser(t.newUser(r))
+	return nil
+}
+
+// newUser builds a user from a checked record.
+func (t *Tenant) newUser(r *UserRecord) *user {
 	u := &user{extID: r.ExtID}
 	t.fillUser(u, r)
+	return u
+}
+
+// insertUser adds a built user to the tenant's map and list.
+func (t *Tenant) insertUser(u *user) {
 	u.slot = t.userList.Append(u)
 	t.users[u.extID] = u
-	return nil
 }
 
 // loadUsers adds the users of a fresh tenant. Checking and building each
@@ -275,8 +285,7 @@ func (t *Tenant) loadUsers(records []UserRecord) error {
 			defer func() { <-sem; wg.Done() }()
 			for i := lo; i < hi; i++ {
 				if errs[i] = t.checkUser(&records[i]); errs[i] == nil {
-					users[i] = &user{extID: records[i].ExtID}
-					t.fillUser(users[i], &records[i])
+					users[i] = t.newUser(&records[i])
 				}
 			}
 		}()
@@ -289,8 +298,7 @@ func (t *Tenant) loadUsers(records []UserRecord) error {
 		if _, dup := t.users[u.extID]; dup {
 			return fmt.Errorf("users[%d]: user %q defined twice", i, u.extID)
 		}
-		u.slot = t.userList.Append(u)
-		t.users[u.extID] = u
+		t.insertUser(u)
 	}
 	return nil
 }

@@ -17,6 +17,9 @@ import (
 // readBody reads the whole body; a body over the size limit or one that
 // cannot be read is invalid JSON to the client.
 func readBody(r *http.Request) ([]byte, error) {
+	if c := callOf(r.Context()); c != nil {
+		return c.body, nil // serveAPI read it already
+	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError

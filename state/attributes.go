@@ -2,7 +2,6 @@ package state
 
 import (
 	"encoding/json"
-	"maps"
 	"math"
 	"slices"
 )
@@ -131,73 +130,70 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// storedProfile returns a copy of a checked profile when every value is
-// already in its stored form and no address index needs keeping, as when
-// loading generated data: one map clone instead of a map built key by key.
-// ok is false when the slow path must run.
-func (t *Tenant) storedProfile(profile map[string]any) (map[string]any, bool) {
-	if t.byEmail != nil || t.byMsisdn != nil {
-		return nil, false
+// storedValue returns v, which fits def, in its stored form. Values
+// already in that form (as generated data is) are taken as they are,
+// without the allocation of boxing them again; arrays are copied.
+func storedValue(def AttributeDef, v any) any {
+	if !def.IsArray && storedScalar(def.DataType, v) {
+		return v
 	}
-	arrays := false
-	for k, v := range profile {
-		def := t.attrs[k]
-		if list, isList := v.([]any); def.IsArray && isList {
-			arrays = true
-			for _, e := range list {
-				if !storedScalar(def.DataType, e) {
-					return nil, false
-				}
-			}
-		} else if def.IsArray || !storedScalar(def.DataType, v) {
-			return nil, false
+	if list, ok := v.([]any); ok && def.IsArray && allStored(def.DataType, list) {
+		return append(make([]any, 0, len(list)), list...)
+	}
+	v, _ = normalize(def, v)
+	return v
+}
+
+func allStored(typ AttributeType, list []any) bool {
+	for _, e := range list {
+		if !storedScalar(typ, e) {
+			return false
 		}
 	}
-	out := maps.Clone(profile)
-	if out == nil {
-		out = map[string]any{}
-	}
-	if arrays {
-		for k, v := range out {
-			if list, ok := v.([]any); ok {
-				out[k] = slices.Clone(list)
-			}
-		}
-	}
-	return out, true
+	return true
 }
 
 // storedScalar reports whether v is already the stored form of typ.
+// It is exactly what scalar returns unchanged.
 func storedScalar(typ AttributeType, v any) bool {
-	switch v.(type) {
+	switch x := v.(type) {
 	case string:
 		return typ == TypeString
 	case bool:
 		return typ == TypeBoolean
 	case int64:
-		return typ == TypeInteger || typ == TypeDate
+		return (typ == TypeInteger || typ == TypeDate) && x >= -maxExactInt && x <= maxExactInt
 	case float64:
-		return typ == TypeDouble
+		return typ == TypeDouble && !math.IsInf(x, 0) && !math.IsNaN(x)
 	}
 	return false
 }
 
 // fits reports whether v fits def, as normalize would, without copying.
+// A value already in its stored form, as generated data is, fits without
+// being converted (converting boxes it again, an allocation per value).
 func fits(def AttributeDef, v any) bool {
 	if !def.IsArray {
-		_, ok := scalar(def.DataType, v)
-		return ok
+		return fitsScalar(def.DataType, v)
 	}
 	list, ok := v.([]any)
 	if !ok {
 		return false
 	}
 	for _, e := range list {
-		if _, ok := scalar(def.DataType, e); !ok {
+		if !fitsScalar(def.DataType, e) {
 			return false
 		}
 	}
 	return true
+}
+
+func fitsScalar(typ AttributeType, v any) bool {
+	if storedScalar(typ, v) {
+		return true
+	}
+	_, ok := scalar(typ, v)
+	return ok
 }
 
 // inferDefinition guesses a definition for an unknown key from its first
@@ -233,22 +229,24 @@ func inferDefinition(code string, v any) (AttributeDef, bool) {
 // setAttr stores a normalized value, keeping the address indexes in step.
 func (t *Tenant) setAttr(u *user, key string, v any) {
 	if idx := t.addressIndexOf(key); idx != nil {
-		unindexAddress(idx, u, u.profile[key])
+		old, _ := u.profile.get(key)
+		unindexAddress(idx, u, old)
 		indexAddress(idx, u, v)
 	}
-	u.profile[key] = v
+	if def, ok := t.attrs[key]; ok {
+		key = def.Code // one copy of the key string, shared by every user
+	}
+	u.profile.set(key, v)
 }
 
 // delAttr removes a key from a user's profile, keeping the indexes in step.
 func (t *Tenant) delAttr(u *user, key string) {
-	old, ok := u.profile[key]
-	if !ok {
-		return
+	old, ok := u.profile.del(key)
+	if ok {
+		if idx := t.addressIndexOf(key); idx != nil {
+			unindexAddress(idx, u, old)
+		}
 	}
-	if idx := t.addressIndexOf(key); idx != nil {
-		unindexAddress(idx, u, old)
-	}
-	delete(u.profile, key)
 }
 
 // addressIndexOf returns the built index of an address attribute, or nil.
@@ -271,7 +269,8 @@ func (t *Tenant) addressIndex(key string) map[string][]*user {
 	}
 	idx := make(map[string][]*user)
 	t.userList.All(func(u *user) bool {
-		indexAddress(idx, u, u.profile[key])
+		v, _ := u.profile.get(key)
+		indexAddress(idx, u, v)
 		return true
 	})
 	if key == AttrEmail {

@@ -153,7 +153,7 @@ func (t *Tenant) editArrays(entries []ProfileEntry, edit func(list, values []any
 			if !ok {
 				continue
 			}
-			old, had := u.profile[key]
+			old, had := u.profile.get(key)
 			if !had && !create {
 				continue
 			}
@@ -208,7 +208,8 @@ func (t *Tenant) DeleteProfileAttributeValue(values []AttributeValue) {
 			continue
 		}
 		t.userList.All(func(u *user) bool {
-			switch cur := u.profile[kv.Key].(type) {
+			cur, _ := u.profile.get(kv.Key)
+			switch cur := cur.(type) {
 			case nil:
 			case []any:
 				if containsValue(cur, want) {
@@ -240,9 +241,9 @@ func (t *Tenant) ProfileAttributes(extID, token string) (profile map[string]any,
 	if u == nil {
 		return profile, false
 	}
-	for k, v := range u.profile {
-		if _, defined := t.attrs[k]; defined {
-			profile[k] = cloneValue(v)
+	for _, a := range u.profile {
+		if _, defined := t.attrs[a.key]; defined {
+			profile[a.key] = cloneValue(a.val)
 		}
 	}
 	return profile, true
@@ -292,11 +293,8 @@ func (t *Tenant) SetCategoryPreferences(entries []CategoryEntry) error {
 			}
 			channels = []string{e.Channel}
 		}
-		if u.cats == nil {
-			u.cats = make(map[catKey]bool)
-		}
 		for _, ch := range channels {
-			u.cats[catKey{e.Category, ch}] = *e.Enable
+			u.cats.set(e.Category, ch, *e.Enable)
 		}
 	}
 	return nil
@@ -317,7 +315,7 @@ func (t *Tenant) CategoryPreferences(extID, channel string) (prefs map[string]bo
 		return prefs, false
 	}
 	for _, name := range t.catOrder {
-		on, set := u.cats[catKey{name, channel}]
+		on, set := u.cats.get(name, channel)
 		prefs[name] = on || !set
 	}
 	return prefs, true

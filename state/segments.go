@@ -57,9 +57,9 @@ func (t *Tenant) SegmentUsers(id int64, offset, max int) (name string, page []Se
 	max = clampPage(max, s.members.Len())
 	page = make([]SegmentMember, 0, max)
 	more = s.members.Page(offset, max, func(u *user) {
-		email, _ := u.profile[AttrEmail].(string)
-		msisdn, _ := u.profile[AttrMsisdn].(string)
-		page = append(page, SegmentMember{ExtID: u.extID, Email: email, Msisdn: msisdn})
+		email, _ := u.profile.get(AttrEmail)
+		msisdn, _ := u.profile.get(AttrMsisdn)
+		page = append(page, SegmentMember{ExtID: u.extID, Email: stringOf(email), Msisdn: stringOf(msisdn)})
 	})
 	return s.rec.Name, page, more, nil
 }

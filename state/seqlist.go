@@ -28,6 +28,23 @@ func (l *seqList[T]) grow(n int) {
 	l.tree = slices.Grow(l.tree, n)
 }
 
+// fill makes an empty list hold items, in order, in O(n) rather than
+// O(n log n): with every slot live, each Fenwick node counts exactly the
+// slots it covers. The list keeps items; slot i holds items[i].
+func (l *seqList[T]) fill(items []T) {
+	if len(l.items) != 0 {
+		panic("seqList.fill on a list that is not empty")
+	}
+	l.items = items
+	l.alive = make([]bool, len(items))
+	l.tree = make([]int, len(items)+1)
+	for i := range items {
+		l.alive[i] = true
+		l.tree[i+1] = (i + 1) & -(i + 1)
+	}
+	l.live = len(items)
+}
+
 // Len is the number of live items.
 func (l *seqList[T]) Len() int { return l.live }
 

@@ -307,3 +307,41 @@ func FuzzSeqList(f *testing.F) {
 		m.checkAllPages(t, 3)
 	})
 }
+
+// TestSeqListFillMatchesAppend: a list filled in one go is the list that
+// appending the same items one by one makes, and keeps behaving like the
+// model after removals and appends.
+func TestSeqListFillMatchesAppend(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 7, 8, 9, 100, 1025} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			appended := newSeqList[int](nil)
+			items := make([]int, n)
+			for i := range items {
+				items[i] = i
+				appended.Append(i)
+			}
+			m := newSeqModel()
+			m.l.fill(items)
+			for i := range items {
+				m.slots[i] = i
+				m.live = append(m.live, i)
+			}
+			m.next = n
+			if diff := cmp.Diff(appended.tree, m.l.tree); diff != "" {
+				t.Fatalf("Fenwick tree after fill differs from after appends (-append +fill):\n%s", diff)
+			}
+			m.check(t, "after fill")
+			m.checkAllPages(t, 3)
+			r := rand.New(rand.NewPCG(uint64(n), 7))
+			for range 2 * n {
+				if len(m.live) > 0 && r.IntN(3) > 0 {
+					m.removeAt(r.IntN(len(m.live)))
+				} else {
+					m.append()
+				}
+			}
+			m.check(t, "after removals and appends")
+			m.checkAllPages(t, 4)
+		})
+	}
+}

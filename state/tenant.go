@@ -2,10 +2,11 @@ package state
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
 	"sort"
 	"sync"
+
+	"github.com/netmera-mock/netmera-mock/internal/parallel"
 )
 
 // Settings are a tenant's enforcement switches: what the Netmera panel
@@ -36,9 +37,9 @@ func (s Settings) maxIDs() int {
 
 type user struct {
 	extID     string
-	tags      map[string]struct{}
-	profile   map[string]any
-	cats      map[catKey]bool
+	tags      tagSet
+	profile   profile
+	cats      catPrefs
 	emailOK   bool
 	smsOK     bool
 	untracked bool
@@ -62,8 +63,6 @@ func (u *user) membershipOf(s *segment) *membership {
 	}
 	return nil
 }
-
-type catKey struct{ category, channel string }
 
 type device struct {
 	rec   DeviceRecord
@@ -123,11 +122,25 @@ func (t *Tenant) Generation() uint64 {
 // in d (a duplicate ID, a device of an unknown user, a value that does not
 // fit its attribute's type…) instead of loading part of it.
 func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
-	t := &Tenant{settings: s}
-	if err := t.load(d); err != nil {
+	if d == nil {
+		return nil, fmt.Errorf("no dataset")
+	}
+	if d.Version != 0 && d.Version != CurrentVersion {
+		return nil, fmt.Errorf("dataset version %d: this build reads version %d", d.Version, CurrentVersion)
+	}
+	l, err := NewLoader(d.Attributes, d.Categories, s, len(d.Users), len(d.Devices))
+	if err != nil {
 		return nil, err
 	}
-	return t, nil
+	err = parallel.Chunks(len(d.Users), loadChunk, func(lo, hi int) error { return l.AddUsers(lo, d.Users[lo:hi]) })
+	if err != nil {
+		return nil, err
+	}
+	err = parallel.Chunks(len(d.Devices), loadChunk, func(lo, hi int) error { return l.AddDevices(lo, d.Devices[lo:hi]) })
+	if err != nil {
+		return nil, err
+	}
+	return l.Finish(d.Segments, d.Messages)
 }
 
 // Settings returns the tenant's switches.
@@ -156,60 +169,6 @@ func (t *Tenant) swap(fresh *Tenant) {
 	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
 	t.byEmail, t.byMsisdn = fresh.byEmail, fresh.byMsisdn
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
-}
-
-func (t *Tenant) load(d *Dataset) error {
-	if d == nil {
-		return fmt.Errorf("no dataset")
-	}
-	if d.Version != 0 && d.Version != CurrentVersion {
-		return fmt.Errorf("dataset version %d: this build reads version %d", d.Version, CurrentVersion)
-	}
-	t.attrs = make(map[string]AttributeDef)
-	t.categories = make(map[string]Category)
-	t.users = make(map[string]*user, len(d.Users))
-	t.userList = newSeqList(func(u *user, slot int) { u.slot = slot })
-	t.userList.grow(len(d.Users))
-	t.devices = make(map[string]*device, len(d.Devices))
-	t.tokens = make(map[string]*device, len(d.Devices))
-	t.devList = newSeqList(func(dv *device, slot int) { dv.slot = slot })
-	t.devList.grow(len(d.Devices))
-	t.segments = make(map[int64]*segment)
-	t.messages = make(map[int64]*MessageRecord)
-
-	attrs := d.Attributes
-	if len(attrs) == 0 {
-		attrs = DefaultAttributes()
-	}
-	for _, a := range attrs {
-		if err := t.defineAttribute(a); err != nil {
-			return err
-		}
-	}
-	for _, c := range d.Categories {
-		if err := t.defineCategory(c); err != nil {
-			return err
-		}
-	}
-	if err := t.loadUsers(d.Users); err != nil {
-		return err
-	}
-	for i, r := range d.Devices {
-		if err := t.addDevice(r); err != nil {
-			return fmt.Errorf("devices[%d]: %w", i, err)
-		}
-	}
-	for i, r := range d.Segments {
-		if err := t.addSegment(r); err != nil {
-			return fmt.Errorf("segments[%d]: %w", i, err)
-		}
-	}
-	for i, m := range d.Messages {
-		if err := t.addMessage(m); err != nil {
-			return fmt.Errorf("messages[%d]: %w", i, err)
-		}
-	}
-	return nil
 }
 
 func (t *Tenant) defineAttribute(a AttributeDef) error {
@@ -268,41 +227,6 @@ func (t *Tenant) insertUser(u *user) {
 	t.users[u.extID] = u
 }
 
-// loadUsers adds the users of a fresh tenant. Checking and building each
-// user touches only that user (the tenant's indexes are not built yet), so
-// it runs on every core; the shared map and list are filled in order after.
-func (t *Tenant) loadUsers(records []UserRecord) error {
-	users := make([]*user, len(records))
-	errs := make([]error, len(records))
-	const chunk = 4096
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for lo := 0; lo < len(records); lo += chunk {
-		hi := min(lo+chunk, len(records))
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			for i := lo; i < hi; i++ {
-				if errs[i] = t.checkUser(&records[i]); errs[i] == nil {
-					users[i] = t.newUser(&records[i])
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for i, u := range users {
-		if errs[i] != nil {
-			return fmt.Errorf("users[%d]: %w", i, errs[i])
-		}
-		if _, dup := t.users[u.extID]; dup {
-			return fmt.Errorf("users[%d]: user %q defined twice", i, u.extID)
-		}
-		t.insertUser(u)
-	}
-	return nil
-}
-
 // checkUser reports what in r does not fit the tenant's definitions,
 // changing nothing.
 func (t *Tenant) checkUser(r *UserRecord) error {
@@ -344,41 +268,48 @@ func (t *Tenant) firstProfileError(r *UserRecord) error {
 // fillUser gives u the tags, profile, preferences and permissions of a
 // checked record, keeping the indexes in step.
 func (t *Tenant) fillUser(u *user, r *UserRecord) {
-	u.tags = nil
-	if len(r.Tags) > 0 {
-		u.tags = make(map[string]struct{}, len(r.Tags))
-	}
-	u.profile = make(map[string]any, len(r.Profile))
-	u.cats = nil
 	u.emailOK, u.smsOK, u.untracked = r.EmailPermitted, r.SmsPermitted, r.Untracked
-	for _, tag := range r.Tags {
-		t.tag(u, tag)
+	// The user's slices are reused: a user replaced by PutUser keeps their
+	// storage, a loaded user gets storage of the right size (see AddUsers).
+	u.tags = append(u.tags[:0], r.Tags...)
+	slices.Sort(u.tags)
+	u.tags = slices.Compact(u.tags)
+	clear(u.profile)
+	u.profile = slices.Grow(u.profile[:0], len(r.Profile))
+	for k, v := range r.Profile {
+		def := t.attrs[k]
+		u.profile = append(u.profile, attrValue{def.Code, storedValue(def, v)})
 	}
-	if stored, ok := t.storedProfile(r.Profile); ok {
-		u.profile = stored
-	} else {
-		for k, v := range r.Profile {
-			v, _ = normalize(t.attrs[k], v)
-			t.setAttr(u, k, v)
+	sortProfile(u.profile)
+	for _, key := range []string{AttrEmail, AttrMsisdn} {
+		if idx := t.addressIndexOf(key); idx != nil {
+			v, _ := u.profile.get(key)
+			indexAddress(idx, u, v)
 		}
 	}
+	u.cats = u.cats[:0]
 	for _, p := range r.Categories {
-		if u.cats == nil {
-			u.cats = make(map[catKey]bool)
-		}
-		u.cats[catKey{p.Category, p.Channel}] = p.Enabled
+		u.cats.set(p.Category, p.Channel, p.Enabled)
 	}
 }
 
-func (t *Tenant) addDevice(r DeviceRecord) error {
+// checkDevice reports what is wrong with r on its own.
+func checkDevice(r DeviceRecord) error {
 	if r.InstallationID == "" {
 		return fmt.Errorf("device with an empty installationId")
 	}
-	if _, dup := t.devices[r.InstallationID]; dup {
-		return fmt.Errorf("installation %q defined twice", r.InstallationID)
-	}
 	if !slices.Contains(Platforms, r.Platform) {
 		return fmt.Errorf("installation %q: unknown platform %q", r.InstallationID, r.Platform)
+	}
+	return nil
+}
+
+func (t *Tenant) addDevice(r DeviceRecord) error {
+	if err := checkDevice(r); err != nil {
+		return err
+	}
+	if _, dup := t.devices[r.InstallationID]; dup {
+		return fmt.Errorf("installation %q defined twice", r.InstallationID)
 	}
 	if r.Token != "" {
 		if _, dup := t.tokens[r.Token]; dup {
@@ -454,7 +385,9 @@ func (t *Tenant) addMessage(m MessageRecord) error {
 func (t *Tenant) Export() *Dataset {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	d := &Dataset{Version: CurrentVersion}
+	// Lists are never nil: an empty one is [] in JSON, not null.
+	d := &Dataset{Version: CurrentVersion, Attributes: []AttributeDef{}, Categories: []Category{},
+		Segments: []SegmentRecord{}, Messages: []MessageRecord{}}
 	for _, code := range t.attrOrder {
 		d.Attributes = append(d.Attributes, t.attrs[code])
 	}
@@ -490,23 +423,18 @@ func (t *Tenant) Export() *Dataset {
 
 func (t *Tenant) userRecord(u *user) UserRecord {
 	r := UserRecord{ExtID: u.extID, EmailPermitted: u.emailOK, SmsPermitted: u.smsOK, Untracked: u.untracked}
-	r.Tags = sortedKeys(u.tags)
+	if len(u.tags) > 0 {
+		r.Tags = slices.Clone(u.tags)
+	}
 	if len(u.profile) > 0 {
 		r.Profile = make(map[string]any, len(u.profile))
-		for k, v := range u.profile {
-			r.Profile[k] = cloneValue(v)
+		for _, a := range u.profile {
+			r.Profile[a.key] = cloneValue(a.val)
 		}
 	}
-	for k, on := range u.cats {
-		r.Categories = append(r.Categories, CategoryPref{Category: k.category, Channel: k.channel, Enabled: on})
+	if len(u.cats) > 0 {
+		r.Categories = slices.Clone(u.cats)
 	}
-	sort.Slice(r.Categories, func(i, j int) bool {
-		a, b := r.Categories[i], r.Categories[j]
-		if a.Category != b.Category {
-			return a.Category < b.Category
-		}
-		return a.Channel < b.Channel
-	})
 	return r
 }
 

@@ -13,7 +13,7 @@ func (t *Tenant) TagUsers(tags, extIDs []string) error {
 	for _, id := range extIDs {
 		if u := t.users[id]; u != nil {
 			for _, tag := range tags {
-				t.tag(u, tag)
+				u.tags.add(tag)
 			}
 		}
 	}
@@ -40,21 +40,10 @@ func (t *Tenant) UntagUsers(tags, extIDs []string) (notExist []string, err error
 			continue
 		}
 		for _, tag := range tags {
-			t.untag(u, tag)
+			u.tags.remove(tag)
 		}
 	}
 	return notExist, nil
-}
-
-func (t *Tenant) tag(u *user, tag string) {
-	if u.tags == nil {
-		u.tags = make(map[string]struct{}, 1)
-	}
-	u.tags[tag] = struct{}{}
-}
-
-func (t *Tenant) untag(u *user, tag string) {
-	delete(u.tags, tag)
 }
 
 // DeleteUsersPermanently removes the users with all their devices, profile,
@@ -97,9 +86,7 @@ func (t *Tenant) leaveSegments(u *user) {
 }
 
 func (t *Tenant) removeUser(u *user) {
-	for tag := range u.tags {
-		t.untag(u, tag)
-	}
+	u.tags = nil
 	t.delAttr(u, AttrEmail)
 	t.delAttr(u, AttrMsisdn)
 	for _, dv := range u.devices {

@@ -1,0 +1,332 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/netmera-mock/netmera-mock/internal/parallel"
+)
+
+// A Loader builds a fresh tenant from its parts, using every core. Users
+// and devices are added in batches by position, from any number of
+// goroutines at once; Finish then links devices to their users and
+// segments to their members, and returns the tenant.
+//
+// NewTenant loads a Dataset through a Loader. Generated fixtures stream
+// through one chunk by chunk (see fixtures.Seed), so that a million users
+// are never held twice, once as records and once as the tenant's.
+//
+// A Loader copies what it keeps of the records it is given (strings
+// excepted, which are immutable), so callers may reuse record buffers
+// between calls.
+type Loader struct {
+	t       *Tenant
+	users   []*user
+	devices []*device
+}
+
+// loadChunk is how many records one goroutine checks and builds at a time.
+const loadChunk = 4096
+
+// NewLoader starts a tenant of exactly users users and devices devices,
+// with the given attribute definitions (DefaultAttributes when none) and
+// push categories.
+func NewLoader(attrs []AttributeDef, cats []Category, s Settings, users, devices int) (*Loader, error) {
+	if users < 0 || devices < 0 {
+		return nil, fmt.Errorf("state: a tenant of %d users and %d devices", users, devices)
+	}
+	t := &Tenant{settings: s,
+		attrs:      make(map[string]AttributeDef),
+		categories: make(map[string]Category),
+		segments:   make(map[int64]*segment),
+		messages:   make(map[int64]*MessageRecord),
+	}
+	if len(attrs) == 0 {
+		attrs = DefaultAttributes()
+	}
+	for _, a := range attrs {
+		if err := t.defineAttribute(a); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range cats {
+		if err := t.defineCategory(c); err != nil {
+			return nil, err
+		}
+	}
+	return &Loader{t: t, users: make([]*user, users), devices: make([]*device, devices)}, nil
+}
+
+// AddUsers checks and builds the users at positions at, at+1, … from
+// recs. Calls for positions that do not overlap may run concurrently. An
+// error names the first bad record by position; the tenant must then be
+// abandoned.
+func (l *Loader) AddUsers(at int, recs []UserRecord) error {
+	if at < 0 || at+len(recs) > len(l.users) {
+		return fmt.Errorf("state: users %d to %d of a tenant of %d", at, at+len(recs), len(l.users))
+	}
+	// One allocation for the batch's users and one for each kind of their
+	// small slices, instead of several per user. Each user's slices are
+	// capped at their length, so growing one never writes over the next.
+	var nProfile, nTags, nCats int
+	for i := range recs {
+		nProfile += len(recs[i].Profile)
+		nTags += len(recs[i].Tags)
+		nCats += len(recs[i].Categories)
+	}
+	users := make([]user, len(recs))
+	values := make(profile, nProfile)
+	tags := make(tagSet, nTags)
+	cats := make(catPrefs, nCats)
+	for i := range recs {
+		r := &recs[i]
+		if err := l.t.checkUser(r); err != nil {
+			return fmt.Errorf("users[%d]: %w", at+i, err)
+		}
+		u := &users[i]
+		u.extID = r.ExtID
+		u.profile, values = values[:0:len(r.Profile)], values[len(r.Profile):]
+		u.tags, tags = tags[:0:len(r.Tags)], tags[len(r.Tags):]
+		u.cats, cats = cats[:0:len(r.Categories)], cats[len(r.Categories):]
+		l.t.fillUser(u, r)
+		l.users[at+i] = u
+	}
+	return nil
+}
+
+// AddDevices checks and builds the devices at positions at, at+1, … from
+// recs, as AddUsers does users. A device's user may be added later.
+func (l *Loader) AddDevices(at int, recs []DeviceRecord) error {
+	if at < 0 || at+len(recs) > len(l.devices) {
+		return fmt.Errorf("state: devices %d to %d of a tenant of %d", at, at+len(recs), len(l.devices))
+	}
+	devices := make([]device, len(recs))
+	for i, r := range recs {
+		if err := checkDevice(r); err != nil {
+			return fmt.Errorf("devices[%d]: %w", at+i, err)
+		}
+		devices[i].rec = r
+		l.devices[at+i] = &devices[i]
+	}
+	return nil
+}
+
+// Finish links the devices to their users, adds the segments and messages
+// and returns the tenant. It reports the first inconsistency: a duplicate
+// user, installation or token, a device or segment member naming an
+// unknown user, a position never filled.
+func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Tenant, error) {
+	t := l.t
+	if err := l.finishUsers(); err != nil {
+		return nil, err
+	}
+	if err := l.finishDevices(); err != nil {
+		return nil, err
+	}
+	if err := l.finishSegments(segments); err != nil {
+		return nil, err
+	}
+	for i, m := range messages {
+		if err := t.addMessage(m); err != nil {
+			return nil, fmt.Errorf("messages[%d]: %w", i, err)
+		}
+	}
+	l.users, l.devices = nil, nil
+	return t, nil
+}
+
+func (l *Loader) finishUsers() error {
+	t := l.t
+	t.users = make(map[string]*user, len(l.users))
+	for i, u := range l.users {
+		if u == nil {
+			return fmt.Errorf("users[%d]: never added", i)
+		}
+		if _, dup := t.users[u.extID]; dup {
+			return fmt.Errorf("users[%d]: user %q defined twice", i, u.extID)
+		}
+		t.users[u.extID] = u
+		u.slot = i
+	}
+	t.userList = newSeqList(func(u *user, slot int) { u.slot = slot })
+	t.userList.fill(l.users)
+	return nil
+}
+
+// finishDevices finds every device's user on all cores, then fills the
+// installation and token maps (each on its own goroutine) and the users'
+// device lists.
+func (l *Loader) finishDevices() error {
+	t := l.t
+	for i, dv := range l.devices {
+		if dv == nil {
+			return fmt.Errorf("devices[%d]: never added", i)
+		}
+	}
+	// Every check runs; the error reported is the one of the first bad
+	// device, with a device's checks in the order addDevice makes them.
+	const (
+		badInstallation = iota
+		badToken
+		badUser
+		checks
+	)
+	var first [checks]int
+	var firstErr [checks]error
+	for k := range first {
+		first[k] = len(l.devices)
+	}
+	fail := func(k, i int, err error) {
+		if i < first[k] {
+			first[k], firstErr[k] = i, err
+		}
+	}
+	devCount := make([]int32, len(l.users)) // devices per user
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		t.devices = make(map[string]*device, len(l.devices))
+		for i, dv := range l.devices {
+			if _, dup := t.devices[dv.rec.InstallationID]; dup {
+				fail(badInstallation, i, fmt.Errorf("devices[%d]: installation %q defined twice", i, dv.rec.InstallationID))
+				break
+			}
+			t.devices[dv.rec.InstallationID] = dv
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		t.tokens = make(map[string]*device, len(l.devices))
+		for i, dv := range l.devices {
+			if r := dv.rec; r.Token != "" {
+				if _, dup := t.tokens[r.Token]; dup {
+					fail(badToken, i, fmt.Errorf("devices[%d]: installation %q: token %q used twice", i, r.InstallationID, r.Token))
+					break
+				}
+				t.tokens[r.Token] = dv
+			}
+		}
+	}()
+	userErr := parallel.Chunks(len(l.devices), loadChunk, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			dv := l.devices[i]
+			if dv.rec.ExtID == "" {
+				continue
+			}
+			u := t.users[dv.rec.ExtID]
+			if u == nil {
+				return &positioned{i, fmt.Errorf("devices[%d]: installation %q: user %q does not exist", i, dv.rec.InstallationID, dv.rec.ExtID)}
+			}
+			dv.owner = u
+		}
+		return nil
+	})
+	wg.Wait()
+	if p, ok := userErr.(*positioned); ok {
+		fail(badUser, p.at, p.err)
+	}
+	at, err := len(l.devices), error(nil)
+	for k := range first {
+		if first[k] < at {
+			at, err = first[k], firstErr[k]
+		}
+	}
+	if err != nil {
+		return err
+	}
+
+	for _, dv := range l.devices {
+		if dv.owner != nil {
+			devCount[dv.owner.slot]++
+		}
+	}
+	lists := make([]*device, len(l.devices))
+	for i, u := range l.users {
+		n := int(devCount[i])
+		u.devices, lists = lists[:0:n], lists[n:]
+	}
+	for i, dv := range l.devices {
+		dv.slot = i
+		if u := dv.owner; u != nil {
+			u.devices = append(u.devices, dv)
+		}
+	}
+	t.devList = newSeqList(func(dv *device, slot int) { dv.slot = slot })
+	t.devList.fill(l.devices)
+	return nil
+}
+
+// positioned is an error found at a position, so that the first of
+// several can be picked.
+type positioned struct {
+	at  int
+	err error
+}
+
+func (p *positioned) Error() string { return p.err.Error() }
+
+// finishSegments adds the segments: members are looked up on all cores,
+// and each user's memberships share one allocation.
+func (l *Loader) finishSegments(records []SegmentRecord) error {
+	t := l.t
+	members := make([][]*user, len(records))
+	for k, r := range records {
+		if _, dup := t.segments[r.ID]; dup {
+			return fmt.Errorf("segments[%d]: segment %d defined twice", k, r.ID)
+		}
+		if !validSegmentType(r.Type) {
+			return fmt.Errorf("segments[%d]: segment %d: unknown type %q", k, r.ID, r.Type)
+		}
+		list := make([]*user, len(r.Members))
+		err := parallel.Chunks(len(r.Members), loadChunk, func(lo, hi int) error {
+			for i := lo; i < hi; i++ {
+				u := t.users[r.Members[i]]
+				if u == nil {
+					return fmt.Errorf("segments[%d]: segment %d: member %q does not exist", k, r.ID, r.Members[i])
+				}
+				list[i] = u
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		members[k] = list
+		t.segments[r.ID] = &segment{} // reserves the ID for the duplicate check
+	}
+
+	counts := make([]int32, len(l.users))
+	for _, list := range members {
+		for _, u := range list {
+			counts[u.slot]++
+		}
+	}
+	var total int
+	for _, n := range counts {
+		total += int(n)
+	}
+	slab := make([]membership, total)
+	for i, u := range l.users {
+		n := int(counts[i])
+		u.segs, slab = slab[:0:n], slab[n:]
+	}
+
+	for k, r := range records {
+		s := &segment{rec: r, members: newSeqList[*user](nil)}
+		s.rec.Members = nil
+		s.members.moved = func(u *user, slot int) { u.membershipOf(s).slot = slot }
+		kept := members[k][:0]
+		for _, u := range members[k] {
+			if u.untracked || u.membershipOf(s) != nil {
+				continue // untracked users are left out of segments; repeats count once
+			}
+			u.segs = append(u.segs, membership{seg: s, slot: len(kept)})
+			kept = append(kept, u)
+		}
+		s.members.fill(slices.Clip(kept))
+		t.segments[r.ID] = s
+	}
+	return nil
+}

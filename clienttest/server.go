@@ -94,7 +94,10 @@ func seedFunc(c config) (state.SeedFunc, error) {
 		overlays = append(overlays, b)
 	}
 	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages, SkipExamples: c.skipExamples}
-	return func() (*state.Dataset, error) {
+	if len(overlays) == 0 {
+		return fixtures.Seed(opts), nil
+	}
+	return state.FromDataset(func() (*state.Dataset, error) {
 		d, err := fixtures.Generate(opts)
 		if err != nil {
 			return nil, err
@@ -109,7 +112,7 @@ func seedFunc(c config) (state.SeedFunc, error) {
 			}
 		}
 		return d, nil
-	}, nil
+	}), nil
 }
 
 // Tenant returns the fake's app: every read of its state, and writes for

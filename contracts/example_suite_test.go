@@ -16,7 +16,7 @@ import (
 // The suite against a fake served in process, as the CLI runs it against
 // any target: here only the authentication and device cases.
 func ExampleRun() {
-	seed := func() (*state.Dataset, error) { return fixtures.Generate(fixtures.Options{Seed: 1, Users: 50}) }
+	seed := fixtures.Seed(fixtures.Options{Seed: 1, Users: 50})
 	store, err := state.NewStore(seed, state.Settings{}, "example-key")
 	if err != nil {
 		log.Fatal(err)

@@ -28,7 +28,7 @@ type fake struct {
 // mustFake serves the fake, its handler wrapped by wrap when not nil.
 func mustFake(tb testing.TB, wrap func(http.Handler) http.Handler) *fake {
 	tb.Helper()
-	seed := func() (*state.Dataset, error) { return fixtures.Generate(fixtures.Options{Seed: 1, Users: 200}) }
+	seed := fixtures.Seed(fixtures.Options{Seed: 1, Users: 200})
 	store, err := state.NewStore(seed, state.Settings{}, fakeKey)
 	if err != nil {
 		tb.Fatalf("state.NewStore(seed 1, 200 users) = %v", err)

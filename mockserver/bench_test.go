@@ -30,7 +30,7 @@ func benchBig(b *testing.B) *mockserver.Server {
 	b.Helper()
 	bigOnce.Do(func() {
 		var store *state.Store
-		store, bigErr = state.NewStore(func() (*state.Dataset, error) { return bigDataset(benchUsers, benchDevices, 0), nil }, state.Settings{}, testKey)
+		store, bigErr = state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return bigDataset(benchUsers, benchDevices, 0), nil }), state.Settings{}, testKey)
 		if bigErr == nil {
 			bigServer, bigErr = mockserver.New(store, mockserver.Options{})
 		}
@@ -44,7 +44,7 @@ func benchBig(b *testing.B) *mockserver.Server {
 
 func benchSmall(b *testing.B) *mockserver.Server {
 	b.Helper()
-	store, err := state.NewStore(func() (*state.Dataset, error) { return testDataset(), nil }, state.Settings{}, testKey)
+	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return testDataset(), nil }), state.Settings{}, testKey)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func BenchmarkValidation(b *testing.B) {
 		{"getProfileAttributes", http.MethodGet, "/rest/3.0/getProfileAttributes?extId=id1", ``},
 	}
 	for _, validated := range []bool{true, false} {
-		store, err := state.NewStore(func() (*state.Dataset, error) { return testDataset(), nil }, state.Settings{}, testKey)
+		store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return testDataset(), nil }), state.Settings{}, testKey)
 		if err != nil {
 			b.Fatal(err)
 		}

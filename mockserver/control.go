@@ -185,9 +185,7 @@ func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, err
 
 // generatedSeed is the default Options.Seeder: generated fixtures.
 func generatedSeed(spec SeedSpec) state.SeedFunc {
-	return func() (*state.Dataset, error) {
-		return fixtures.Generate(fixtures.Options{Seed: spec.Seed, Users: spec.Users, Segments: spec.Segments, Messages: spec.Messages})
-	}
+	return fixtures.Seed(fixtures.Options{Seed: spec.Seed, Users: spec.Users, Segments: spec.Segments, Messages: spec.Messages})
 }
 
 func (s *Server) putUser(r *http.Request, t *state.Tenant, _ string) (int, any, error) {

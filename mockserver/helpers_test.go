@@ -44,9 +44,9 @@ func MustHarness(tb testing.TB, opts mockserver.Options) *harness {
 }
 
 // MustHarnessWith serves the data seed makes to one tenant per key.
-func MustHarnessWith(tb testing.TB, seed state.SeedFunc, settings state.Settings, opts mockserver.Options, keys ...string) *harness {
+func MustHarnessWith(tb testing.TB, seed func() (*state.Dataset, error), settings state.Settings, opts mockserver.Options, keys ...string) *harness {
 	tb.Helper()
-	store, err := state.NewStore(seed, settings, keys...)
+	store, err := state.NewStore(state.FromDataset(seed), settings, keys...)
 	if err != nil {
 		tb.Fatalf("state.NewStore(seed, %+v, %q) = %v, want no error", settings, keys, err)
 	}

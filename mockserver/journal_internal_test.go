@@ -12,7 +12,7 @@ import (
 // TestPanicIsJournaled checks that the journal records what a client got
 // from a handler that panicked: the 500 envelope, not a made-up 200.
 func TestPanicIsJournaled(t *testing.T) {
-	store, err := state.NewStore(func() (*state.Dataset, error) { return &state.Dataset{}, nil }, state.Settings{}, "k")
+	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return &state.Dataset{}, nil }), state.Settings{}, "k")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func nastyBodies() []nastyBody {
 // queries to every GET endpoint: none may answer 5xx (a panic answers 500).
 func TestNoServerErrors(t *testing.T) {
 	t.Parallel()
-	store, err := state.NewStore(func() (*state.Dataset, error) { return testDataset(), nil }, state.Settings{AutoDefine: true}, testKey)
+	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return testDataset(), nil }), state.Settings{AutoDefine: true}, testKey)
 	if err != nil {
 		t.Fatalf("state.NewStore: %v", err)
 	}

@@ -12,7 +12,7 @@ import (
 // that panics answers Netmera's 500 envelope instead of dropping the
 // connection.
 func TestPanicAnswers500(t *testing.T) {
-	store, err := state.NewStore(func() (*state.Dataset, error) { return &state.Dataset{}, nil }, state.Settings{}, "k")
+	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return &state.Dataset{}, nil }), state.Settings{}, "k")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -213,7 +213,7 @@ func TestAcceptAnyKey(t *testing.T) {
 // TestResetAllNeedsAConfiguredKey: with AcceptAnyKey, a tenant let in by
 // its key alone cannot reset the others; a configured key can.
 func TestResetAllNeedsAConfiguredKey(t *testing.T) {
-	store, err := state.NewStore(func() (*state.Dataset, error) { return testDataset(), nil }, state.Settings{}, testKey)
+	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return testDataset(), nil }), state.Settings{}, testKey)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,4 +12,9 @@
 //	d, _ := fixtures.Generate(fixtures.Options{Seed: 1, Users: 1000})
 //	t, err := state.NewTenant(d, state.Settings{})
 //	err = t.TagUsers([]string{"Sport"}, []string{"id1", "id2"})
+//
+// Large tenants are built by a Loader, on every core, from records handed
+// to it in batches; fixtures.Seed streams generated users through one so
+// that a million users are never held twice. A Store keeps one tenant per
+// API key and makes each with a SeedFunc (FromDataset wraps a Dataset).
 package state

@@ -9,9 +9,21 @@ import (
 	"sync"
 )
 
-// SeedFunc produces the data a tenant starts with and returns to on reset.
-// It must return a fresh Dataset on every call.
-type SeedFunc func() (*Dataset, error)
+// SeedFunc makes the tenant a key starts with, and a fresh one each time
+// the tenant is reset. FromDataset makes one from a Dataset.
+type SeedFunc func(Settings) (*Tenant, error)
+
+// FromDataset returns a SeedFunc that loads the Dataset data returns; data
+// must return a fresh Dataset on every call.
+func FromDataset(data func() (*Dataset, error)) SeedFunc {
+	return func(s Settings) (*Tenant, error) {
+		d, err := data()
+		if err != nil {
+			return nil, err
+		}
+		return NewTenant(d, s)
+	}
+}
 
 // KeyHash is the SHA-256 of an API key: how the store names a tenant. The
 // key itself is never kept.
@@ -87,11 +99,7 @@ func (s *Store) create(h KeyHash) error {
 
 // seedTenant makes a tenant from the store's seed.
 func (s *Store) seedTenant() (*Tenant, error) {
-	d, err := s.seed()
-	if err != nil {
-		return nil, fmt.Errorf("state: seeding a tenant: %w", err)
-	}
-	t, err := NewTenant(d, s.settings)
+	t, err := s.seed(s.settings)
 	if err != nil {
 		return nil, fmt.Errorf("state: seeding a tenant: %w", err)
 	}
@@ -213,11 +221,12 @@ func (s *Store) Reseed(key string, seed SeedFunc) error {
 }
 
 func reseed(t *Tenant, seed SeedFunc) error {
-	d, err := seed()
+	fresh, err := seed(t.Settings())
 	if err != nil {
 		return err
 	}
-	return t.Replace(d)
+	t.swap(fresh)
+	return nil
 }
 
 // ResetAll puts every tenant back to its seeded state.

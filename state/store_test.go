@@ -18,7 +18,7 @@ const (
 	keyB = "Qm3pZ7-tenant-b-REST-key-deadbeef"
 )
 
-func seedSmall() (*state.Dataset, error) { return smallDataset(), nil }
+var seedSmall = state.FromDataset(func() (*state.Dataset, error) { return smallDataset(), nil })
 
 // MustStore returns a store seeded with smallDataset for keys.
 func MustStore(tb testing.TB, keys ...string) *state.Store {
@@ -41,12 +41,12 @@ func MustTenantOf(tb testing.TB, s *state.Store, key string) *state.Tenant {
 }
 
 func TestNewStoreRejects(t *testing.T) {
-	failing := func() (*state.Dataset, error) { return nil, errors.New("disk on fire") }
-	broken := func() (*state.Dataset, error) {
+	failing := state.FromDataset(func() (*state.Dataset, error) { return nil, errors.New("disk on fire") })
+	broken := state.FromDataset(func() (*state.Dataset, error) {
 		d := smallDataset()
 		d.Devices[0].Platform = "NOKIA"
 		return d, nil
-	}
+	})
 	tests := []struct {
 		name string
 		seed state.SeedFunc
@@ -131,12 +131,12 @@ func TestStoreReset(t *testing.T) {
 
 func TestStoreResetSeedFailureKeepsState(t *testing.T) {
 	fail := false
-	seed := func() (*state.Dataset, error) {
+	seed := state.FromDataset(func() (*state.Dataset, error) {
 		if fail {
 			return nil, errors.New("seed unavailable")
 		}
 		return smallDataset(), nil
-	}
+	})
 	s, err := state.NewStore(seed, state.Settings{}, keyA)
 	MustOK(t, "NewStore", err)
 	a := MustTenantOf(t, s, keyA)
@@ -189,13 +189,13 @@ func TestKeyID(t *testing.T) {
 // once are safe (run with -race), and the last Reseed is what Reset returns to.
 func TestReseedWhileResetting(t *testing.T) {
 	small := func(n int) state.SeedFunc {
-		return func() (*state.Dataset, error) {
+		return state.FromDataset(func() (*state.Dataset, error) {
 			d := &state.Dataset{}
 			for i := range n {
 				d.Users = append(d.Users, state.UserRecord{ExtID: fmt.Sprintf("u%d", i)})
 			}
 			return d, nil
-		}
+		})
 	}
 	st, err := state.NewStore(small(1), state.Settings{}, "k")
 	if err != nil {

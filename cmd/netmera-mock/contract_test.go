@@ -19,7 +19,7 @@ import (
 
 func fakeServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	store, err := state.NewStore(func() (*state.Dataset, error) { return fixtures.Generate(fixtures.Options{Seed: 1, Users: 100}) },
+	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return fixtures.Generate(fixtures.Options{Seed: 1, Users: 100}) }),
 		state.Settings{}, DefaultAPIKey)
 	if err != nil {
 		t.Fatal(err)

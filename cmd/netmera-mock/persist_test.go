@@ -59,7 +59,7 @@ func mustCall(t *testing.T, method, url, key, body string, status int, headers .
 // start would.
 func savedTenant(t *testing.T, path, key string) *state.Tenant {
 	t.Helper()
-	s, err := state.NewStore(func() (*state.Dataset, error) { return &state.Dataset{}, nil }, state.Settings{}, key)
+	s, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return &state.Dataset{}, nil }), state.Settings{}, key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,17 +85,20 @@ func loadOverlay(c *config) ([]byte, error) {
 // with the overlay (a fixtures file, as JSON) laid on top.
 func seedFunc(c *config, overlay []byte) state.SeedFunc {
 	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages}
-	return func() (*state.Dataset, error) {
+	if overlay == nil {
+		return fixtures.Seed(opts)
+	}
+	return state.FromDataset(func() (*state.Dataset, error) {
 		d, err := fixtures.Generate(opts)
-		if err != nil || overlay == nil {
-			return d, err
+		if err != nil {
+			return nil, err
 		}
 		var top state.Dataset // decoded afresh: each tenant gets its own copy
 		if err := json.Unmarshal(overlay, &top); err != nil {
 			return nil, err
 		}
 		return fixtures.Merge(d, &top)
-	}
+	})
 }
 
 func serve(ctx context.Context, c *config, log *slog.Logger) error {

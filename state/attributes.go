@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Standard attribute codes whose values are also the user's channel addresses.
@@ -323,6 +324,44 @@ func (t *Tenant) defineStandard(code string) {
 	if _, ok := t.attrs[code]; ok {
 		return
 	}
-	t.attrs[code] = AttributeDef{Code: code, DataType: TypeString, Standard: true}
-	t.attrOrder = append(t.attrOrder, code)
+	t.addDef(AttributeDef{Code: code, DataType: TypeString, Standard: true})
+}
+
+// addDef records a new definition in the map, the definition order and
+// the code order.
+func (t *Tenant) addDef(def AttributeDef) {
+	t.attrs[def.Code] = def
+	t.attrOrder = append(t.attrOrder, def.Code)
+	i, _ := slices.BinarySearchFunc(t.attrsByCode, def.Code, func(a AttributeDef, code string) int { return strings.Compare(a.Code, code) })
+	t.attrsByCode = slices.Insert(t.attrsByCode, i, def)
+}
+
+// buildProfile appends to dst, in key order, the stored form of every
+// value of m, and reports whether every key of m is defined and its value
+// fits. When the tenant defines few attributes more than m holds (as with
+// generated data), it looks each definition up in m in code order, which
+// needs no sort; otherwise it walks m and sorts.
+func (t *Tenant) buildProfile(dst profile, m map[string]any) (profile, bool) {
+	if len(t.attrsByCode) <= 2*len(m)+8 {
+		found := 0
+		for _, def := range t.attrsByCode {
+			if v, ok := m[def.Code]; ok {
+				if !fits(def, v) {
+					return dst, false
+				}
+				dst = append(dst, attrValue{def.Code, storedValue(def, v)})
+				found++
+			}
+		}
+		return dst, found == len(m)
+	}
+	for k, v := range m {
+		def, ok := t.attrs[k]
+		if !ok || !fits(def, v) {
+			return dst, false
+		}
+		dst = append(dst, attrValue{def.Code, storedValue(def, v)})
+	}
+	sortProfile(dst)
+	return dst, true
 }

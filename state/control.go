@@ -61,7 +61,7 @@ func (t *Tenant) PutDevice(r DeviceRecord) (DeviceRecord, error) {
 	}
 	if r.InstallationID == "" {
 		for n := t.devList.Len() + 1; ; n++ {
-			if id := "iid-" + strconv.Itoa(n); t.devices[id] == nil {
+			if id := "iid-" + strconv.Itoa(n); t.installations()[id] == nil {
 				r.InstallationID = id
 				break
 			}
@@ -75,7 +75,7 @@ func (t *Tenant) PutDevice(r DeviceRecord) (DeviceRecord, error) {
 			return r, err
 		}
 	}
-	dv := t.devices[r.InstallationID]
+	dv := t.installations()[r.InstallationID]
 	if dv == nil {
 		return r, t.addDevice(r)
 	}

@@ -24,6 +24,9 @@ type Loader struct {
 	t       *Tenant
 	users   []*user
 	devices []*device
+	// uniqueInstallations skips the check of installation IDs, and with it
+	// the index by installation ID (see AssumeUniqueInstallations).
+	uniqueInstallations bool
 }
 
 // loadChunk is how many records one goroutine checks and builds at a time.
@@ -81,15 +84,19 @@ func (l *Loader) AddUsers(at int, recs []UserRecord) error {
 	cats := make(catPrefs, nCats)
 	for i := range recs {
 		r := &recs[i]
-		if err := l.t.checkUser(r); err != nil {
-			return fmt.Errorf("users[%d]: %w", at+i, err)
-		}
 		u := &users[i]
 		u.extID = r.ExtID
 		u.profile, values = values[:0:len(r.Profile)], values[len(r.Profile):]
 		u.tags, tags = tags[:0:len(r.Tags)], tags[len(r.Tags):]
 		u.cats, cats = cats[:0:len(r.Categories)], cats[len(r.Categories):]
-		l.t.fillUser(u, r)
+		// Filling checks the profile on the way, so the profile is only
+		// walked again (by checkUser) to name what is wrong.
+		if r.ExtID == "" || !l.t.fillUser(u, r) {
+			return fmt.Errorf("users[%d]: %w", at+i, l.t.checkUser(r))
+		}
+		if err := l.t.checkCategories(r); err != nil {
+			return fmt.Errorf("users[%d]: %w", at+i, err)
+		}
 		l.users[at+i] = u
 	}
 	return nil
@@ -111,6 +118,14 @@ func (l *Loader) AddDevices(at int, recs []DeviceRecord) error {
 	}
 	return nil
 }
+
+// AssumeUniqueInstallations tells Finish that no two devices share an
+// installation ID, as generated ones cannot. Finish then neither checks
+// them nor builds the index by installation ID: the tenant builds it on
+// first use, which only the control API makes. At a million users that
+// index is a hundred megabytes and a second of start-up. Loading data
+// with a repeated installation ID after this call is a bug of the caller.
+func (l *Loader) AssumeUniqueInstallations() { l.uniqueInstallations = true }
 
 // Finish links the devices to their users, adds the segments and messages
 // and returns the tenant. It reports the first inconsistency: a duplicate
@@ -187,6 +202,9 @@ func (l *Loader) finishDevices() error {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
+		if l.uniqueInstallations {
+			return
+		}
 		t.devices = make(map[string]*device, len(l.devices))
 		for i, dv := range l.devices {
 			if _, dup := t.devices[dv.rec.InstallationID]; dup {

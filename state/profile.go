@@ -61,8 +61,7 @@ func (t *Tenant) definition(key string, v any, wantArray bool) (AttributeDef, bo
 	def, ok := t.attrs[key]
 	if !ok && t.settings.AutoDefine {
 		if def, ok = inferDefinition(key, v); ok && addressDefOK(def) && (!wantArray || def.IsArray) {
-			t.attrs[key] = def
-			t.attrOrder = append(t.attrOrder, key)
+			t.addDef(def)
 		}
 	}
 	return def, ok && addressDefOK(def) && (!wantArray || def.IsArray)

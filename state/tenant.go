@@ -82,14 +82,15 @@ type Tenant struct {
 	mu       sync.RWMutex
 	settings Settings
 
-	attrs      map[string]AttributeDef
-	attrOrder  []string
-	categories map[string]Category
-	catOrder   []string
+	attrs       map[string]AttributeDef
+	attrOrder   []string       // codes in definition order
+	attrsByCode []AttributeDef // sorted by code
+	categories  map[string]Category
+	catOrder    []string
 
 	users    map[string]*user
 	userList *seqList[*user]
-	devices  map[string]*device // by installation ID
+	devices  map[string]*device // by installation ID; may be nil until first use (see installations)
 	tokens   map[string]*device // by push token
 	devList  *seqList[*device]
 	// Secondary indexes, built on first use (nil until then).
@@ -165,7 +166,8 @@ func (t *Tenant) Replace(d *Dataset) error {
 func (t *Tenant) swap(fresh *Tenant) {
 	t.lock()
 	defer t.mu.Unlock()
-	t.attrs, t.attrOrder, t.categories, t.catOrder = fresh.attrs, fresh.attrOrder, fresh.categories, fresh.catOrder
+	t.attrs, t.attrOrder, t.attrsByCode = fresh.attrs, fresh.attrOrder, fresh.attrsByCode
+	t.categories, t.catOrder = fresh.categories, fresh.catOrder
 	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
 	t.byEmail, t.byMsisdn = fresh.byEmail, fresh.byMsisdn
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
@@ -186,8 +188,7 @@ func (t *Tenant) defineAttribute(a AttributeDef) error {
 	if _, dup := t.attrs[a.Code]; dup {
 		return fmt.Errorf("attribute %q defined twice", a.Code)
 	}
-	t.attrs[a.Code] = a
-	t.attrOrder = append(t.attrOrder, a.Code)
+	t.addDef(a)
 	return nil
 }
 
@@ -241,6 +242,12 @@ func (t *Tenant) checkUser(r *UserRecord) error {
 		}
 		return t.firstProfileError(r)
 	}
+	return t.checkCategories(r)
+}
+
+// checkCategories reports a preference for a category or channel that
+// does not exist.
+func (t *Tenant) checkCategories(r *UserRecord) error {
 	for _, p := range r.Categories {
 		if _, ok := t.categories[p.Category]; !ok {
 			return fmt.Errorf("user %q: category %q is not defined", r.ExtID, p.Category)
@@ -265,9 +272,11 @@ func (t *Tenant) firstProfileError(r *UserRecord) error {
 	return nil
 }
 
-// fillUser gives u the tags, profile, preferences and permissions of a
-// checked record, keeping the indexes in step.
-func (t *Tenant) fillUser(u *user, r *UserRecord) {
+// fillUser gives u the tags, profile, preferences and permissions of r,
+// keeping the indexes in step. It reports false when r's profile does not
+// fit the definitions (checkUser says how), leaving u half-filled: callers
+// either check r first or abandon u.
+func (t *Tenant) fillUser(u *user, r *UserRecord) bool {
 	u.emailOK, u.smsOK, u.untracked = r.EmailPermitted, r.SmsPermitted, r.Untracked
 	// The user's slices are reused: a user replaced by PutUser keeps their
 	// storage, a loaded user gets storage of the right size (see AddUsers).
@@ -275,12 +284,11 @@ func (t *Tenant) fillUser(u *user, r *UserRecord) {
 	slices.Sort(u.tags)
 	u.tags = slices.Compact(u.tags)
 	clear(u.profile)
-	u.profile = slices.Grow(u.profile[:0], len(r.Profile))
-	for k, v := range r.Profile {
-		def := t.attrs[k]
-		u.profile = append(u.profile, attrValue{def.Code, storedValue(def, v)})
+	var ok bool
+	u.profile, ok = t.buildProfile(slices.Grow(u.profile[:0], len(r.Profile)), r.Profile)
+	if !ok {
+		return false
 	}
-	sortProfile(u.profile)
 	for _, key := range []string{AttrEmail, AttrMsisdn} {
 		if idx := t.addressIndexOf(key); idx != nil {
 			v, _ := u.profile.get(key)
@@ -291,6 +299,7 @@ func (t *Tenant) fillUser(u *user, r *UserRecord) {
 	for _, p := range r.Categories {
 		u.cats.set(p.Category, p.Channel, p.Enabled)
 	}
+	return true
 }
 
 // checkDevice reports what is wrong with r on its own.
@@ -308,7 +317,7 @@ func (t *Tenant) addDevice(r DeviceRecord) error {
 	if err := checkDevice(r); err != nil {
 		return err
 	}
-	if _, dup := t.devices[r.InstallationID]; dup {
+	if _, dup := t.installations()[r.InstallationID]; dup {
 		return fmt.Errorf("installation %q defined twice", r.InstallationID)
 	}
 	if r.Token != "" {
@@ -331,6 +340,21 @@ func (t *Tenant) addDevice(r DeviceRecord) error {
 		t.tokens[r.Token] = dv
 	}
 	return nil
+}
+
+// installations returns the index of devices by installation ID, building
+// it on first use: only the control API looks devices up that way, and a
+// tenant of generated data starts without it (see
+// Loader.AssumeUniqueInstallations).
+func (t *Tenant) installations() map[string]*device {
+	if t.devices == nil {
+		t.devices = make(map[string]*device, t.devList.Len())
+		t.devList.All(func(dv *device) bool {
+			t.devices[dv.rec.InstallationID] = dv
+			return true
+		})
+	}
+	return t.devices
 }
 
 func (t *Tenant) addSegment(r SegmentRecord) error {

@@ -91,7 +91,7 @@ func (t *Tenant) removeUser(u *user) {
 	t.delAttr(u, AttrMsisdn)
 	for _, dv := range u.devices {
 		t.devList.Remove(dv.slot)
-		delete(t.devices, dv.rec.InstallationID)
+		delete(t.devices, dv.rec.InstallationID) // a no-op until the index is built
 		if dv.rec.Token != "" {
 			delete(t.tokens, dv.rec.Token)
 		}

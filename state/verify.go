@@ -23,8 +23,22 @@ func (t *Tenant) Verify() error {
 	if t.userList.Len() != len(t.users) {
 		return fmt.Errorf("userList has %d users, the map %d", t.userList.Len(), len(t.users))
 	}
-	if t.devList.Len() != len(t.devices) {
+	if t.devices != nil && t.devList.Len() != len(t.devices) {
 		return fmt.Errorf("devList has %d devices, the map %d", t.devList.Len(), len(t.devices))
+	}
+	if t.devices == nil { // not built yet: installation IDs must still be unique
+		seen := make(map[string]bool, t.devList.Len())
+		var dup string
+		t.devList.All(func(dv *device) bool {
+			if seen[dv.rec.InstallationID] {
+				dup = dv.rec.InstallationID
+			}
+			seen[dv.rec.InstallationID] = true
+			return dup == ""
+		})
+		if dup != "" {
+			return fmt.Errorf("installation %q held by two devices", dup)
+		}
 	}
 	var err error
 	t.userList.All(func(u *user) bool {
@@ -42,11 +56,12 @@ func (t *Tenant) Verify() error {
 		return err
 	}
 	tokens := 0
-	for _, dv := range t.devices {
+	t.devList.All(func(dv *device) bool {
 		if dv.rec.Token != "" {
 			tokens++
 		}
-	}
+		return true
+	})
 	if tokens != len(t.tokens) {
 		return fmt.Errorf("%d devices have a token, the token index has %d", tokens, len(t.tokens))
 	}
@@ -148,7 +163,7 @@ func (t *Tenant) checkUserInvariants(u *user) error {
 		}
 	}
 	for _, dv := range u.devices {
-		if t.devices[dv.rec.InstallationID] != dv || dv.owner != u {
+		if (t.devices != nil && t.devices[dv.rec.InstallationID] != dv) || dv.owner != u {
 			return fmt.Errorf("user %q: device %q is not indexed as the user's", u.extID, dv.rec.InstallationID)
 		}
 	}
@@ -156,7 +171,7 @@ func (t *Tenant) checkUserInvariants(u *user) error {
 }
 
 func (t *Tenant) checkDevice(dv *device) error {
-	if t.devices[dv.rec.InstallationID] != dv {
+	if t.devices != nil && t.devices[dv.rec.InstallationID] != dv {
 		return fmt.Errorf("device %q in the list is not the map's", dv.rec.InstallationID)
 	}
 	if dv.rec.Token != "" && t.tokens[dv.rec.Token] != dv {

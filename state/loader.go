@@ -133,10 +133,18 @@ func (l *Loader) AssumeUniqueInstallations() { l.uniqueInstallations = true }
 // unknown user, a position never filled.
 func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Tenant, error) {
 	t := l.t
+	if i := slices.Index(l.users, nil); i >= 0 {
+		return nil, fmt.Errorf("users[%d]: never added", i)
+	}
+	if i := slices.Index(l.devices, nil); i >= 0 {
+		return nil, fmt.Errorf("devices[%d]: never added", i)
+	}
+	wait := l.indexDevices()
 	if err := l.finishUsers(); err != nil {
+		wait()
 		return nil, err
 	}
-	if err := l.finishDevices(); err != nil {
+	if err := l.linkDevices(wait); err != nil {
 		return nil, err
 	}
 	if err := l.finishSegments(segments); err != nil {
@@ -155,9 +163,6 @@ func (l *Loader) finishUsers() error {
 	t := l.t
 	t.users = make(map[string]*user, len(l.users))
 	for i, u := range l.users {
-		if u == nil {
-			return fmt.Errorf("users[%d]: never added", i)
-		}
 		if _, dup := t.users[u.extID]; dup {
 			return fmt.Errorf("users[%d]: user %q defined twice", i, u.extID)
 		}
@@ -169,64 +174,49 @@ func (l *Loader) finishUsers() error {
 	return nil
 }
 
-// finishDevices finds every device's user on all cores, then fills the
-// installation and token maps (each on its own goroutine) and the users'
-// device lists.
-func (l *Loader) finishDevices() error {
+// indexDevices starts filling the token and installation maps, each on
+// its own goroutine, while Finish goes on with the users: neither map
+// needs them. wait returns the first duplicate found, by position.
+func (l *Loader) indexDevices() (wait func() *positioned) {
 	t := l.t
-	for i, dv := range l.devices {
-		if dv == nil {
-			return fmt.Errorf("devices[%d]: never added", i)
-		}
-	}
-	// Every check runs; the error reported is the one of the first bad
-	// device, with a device's checks in the order addDevice makes them.
-	const (
-		badInstallation = iota
-		badToken
-		badUser
-		checks
-	)
-	var first [checks]int
-	var firstErr [checks]error
-	for k := range first {
-		first[k] = len(l.devices)
-	}
-	fail := func(k, i int, err error) {
-		if i < first[k] {
-			first[k], firstErr[k] = i, err
-		}
-	}
-	devCount := make([]int32, len(l.users)) // devices per user
+	var installErr, tokenErr *positioned
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		if l.uniqueInstallations {
-			return
-		}
-		t.devices = make(map[string]*device, len(l.devices))
-		for i, dv := range l.devices {
-			if _, dup := t.devices[dv.rec.InstallationID]; dup {
-				fail(badInstallation, i, fmt.Errorf("devices[%d]: installation %q defined twice", i, dv.rec.InstallationID))
-				break
+	if !l.uniqueInstallations {
+		wg.Go(func() {
+			t.devices = make(map[string]*device, len(l.devices))
+			for i, dv := range l.devices {
+				if _, dup := t.devices[dv.rec.InstallationID]; dup {
+					installErr = &positioned{i, fmt.Errorf("devices[%d]: installation %q defined twice", i, dv.rec.InstallationID)}
+					return
+				}
+				t.devices[dv.rec.InstallationID] = dv
 			}
-			t.devices[dv.rec.InstallationID] = dv
-		}
-	}()
-	go func() {
-		defer wg.Done()
+		})
+	}
+	wg.Go(func() {
 		t.tokens = make(map[string]*device, len(l.devices))
 		for i, dv := range l.devices {
 			if r := dv.rec; r.Token != "" {
 				if _, dup := t.tokens[r.Token]; dup {
-					fail(badToken, i, fmt.Errorf("devices[%d]: installation %q: token %q used twice", i, r.InstallationID, r.Token))
-					break
+					tokenErr = &positioned{i, fmt.Errorf("devices[%d]: installation %q: token %q used twice", i, r.InstallationID, r.Token)}
+					return
 				}
 				t.tokens[r.Token] = dv
 			}
 		}
-	}()
+	})
+	return func() *positioned {
+		wg.Wait()
+		return first(installErr, tokenErr)
+	}
+}
+
+// linkDevices finds every device's user on all cores, waits for the
+// device maps, and fills the users' device lists and the paged list. Of
+// several bad devices it reports the first; of several checks failing on
+// one device, the one addDevice makes first.
+func (l *Loader) linkDevices(wait func() *positioned) error {
+	t := l.t
 	userErr := parallel.Chunks(len(l.devices), loadChunk, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			dv := l.devices[i]
@@ -241,20 +231,12 @@ func (l *Loader) finishDevices() error {
 		}
 		return nil
 	})
-	wg.Wait()
-	if p, ok := userErr.(*positioned); ok {
-		fail(badUser, p.at, p.err)
-	}
-	at, err := len(l.devices), error(nil)
-	for k := range first {
-		if first[k] < at {
-			at, err = first[k], firstErr[k]
-		}
-	}
-	if err != nil {
-		return err
+	p, _ := userErr.(*positioned)
+	if p = first(wait(), p); p != nil {
+		return p.err
 	}
 
+	devCount := make([]int32, len(l.users)) // devices per user
 	for _, dv := range l.devices {
 		if dv.owner != nil {
 			devCount[dv.owner.slot]++
@@ -274,6 +256,18 @@ func (l *Loader) finishDevices() error {
 	t.devList = newSeqList(func(dv *device, slot int) { dv.slot = slot })
 	t.devList.fill(l.devices)
 	return nil
+}
+
+// first returns the error at the lowest position; on a tie, the earlier
+// argument.
+func first(errs ...*positioned) *positioned {
+	var out *positioned
+	for _, p := range errs {
+		if p != nil && (out == nil || p.at < out.at) {
+			out = p
+		}
+	}
+	return out
 }
 
 // positioned is an error found at a position, so that the first of

@@ -27,6 +27,13 @@ type Loader struct {
 	// uniqueInstallations skips the check of installation IDs, and with it
 	// the index by installation ID (see AssumeUniqueInstallations).
 	uniqueInstallations bool
+	segments            []positionedSegment // see AddSegment
+}
+
+// positionedSegment is a segment whose members are user positions.
+type positionedSegment struct {
+	rec     SegmentRecord
+	members []int32
 }
 
 // loadChunk is how many records one goroutine checks and builds at a time.
@@ -117,6 +124,16 @@ func (l *Loader) AddDevices(at int, recs []DeviceRecord) error {
 		l.devices[at+i] = &devices[i]
 	}
 	return nil
+}
+
+// AddSegment adds a segment whose members are named by their position
+// among the users (as AddUsers placed them) instead of by external ID,
+// which spares Finish a look-up per member; r.Members is ignored. Finish
+// checks the positions. Unlike AddUsers, AddSegment must not be called
+// concurrently.
+func (l *Loader) AddSegment(r SegmentRecord, members []int32) {
+	r.Members = nil
+	l.segments = append(l.segments, positionedSegment{r, members})
 }
 
 // AssumeUniqueInstallations tells Finish that no two devices share an
@@ -279,17 +296,41 @@ type positioned struct {
 
 func (p *positioned) Error() string { return p.err.Error() }
 
-// finishSegments adds the segments: members are looked up on all cores,
-// and each user's memberships share one allocation.
+// finishSegments adds the segments given by position (AddSegment) and
+// those given by external ID: members are looked up on all cores, and
+// each user's memberships share one allocation.
 func (l *Loader) finishSegments(records []SegmentRecord) error {
 	t := l.t
-	members := make([][]*user, len(records))
-	for k, r := range records {
+	all := make([]SegmentRecord, 0, len(l.segments)+len(records))
+	members := make([][]*user, 0, cap(all))
+	// check refuses a repeated ID or an unknown type; where names the
+	// segment in the error.
+	check := func(r SegmentRecord, where string) error {
 		if _, dup := t.segments[r.ID]; dup {
-			return fmt.Errorf("segments[%d]: segment %d defined twice", k, r.ID)
+			return fmt.Errorf("%ssegment %d defined twice", where, r.ID)
 		}
 		if !validSegmentType(r.Type) {
-			return fmt.Errorf("segments[%d]: segment %d: unknown type %q", k, r.ID, r.Type)
+			return fmt.Errorf("%ssegment %d: unknown type %q", where, r.ID, r.Type)
+		}
+		t.segments[r.ID] = nil // reserves the ID; the segment is made below
+		return nil
+	}
+	for _, p := range l.segments {
+		if err := check(p.rec, ""); err != nil {
+			return err
+		}
+		list := make([]*user, len(p.members))
+		for i, pos := range p.members {
+			if pos < 0 || int(pos) >= len(l.users) {
+				return fmt.Errorf("segment %d: member at position %d of %d users", p.rec.ID, pos, len(l.users))
+			}
+			list[i] = l.users[pos]
+		}
+		all, members = append(all, p.rec), append(members, list)
+	}
+	for k, r := range records {
+		if err := check(r, fmt.Sprintf("segments[%d]: ", k)); err != nil {
+			return err
 		}
 		list := make([]*user, len(r.Members))
 		err := parallel.Chunks(len(r.Members), loadChunk, func(lo, hi int) error {
@@ -305,8 +346,7 @@ func (l *Loader) finishSegments(records []SegmentRecord) error {
 		if err != nil {
 			return err
 		}
-		members[k] = list
-		t.segments[r.ID] = &segment{} // reserves the ID for the duplicate check
+		all, members = append(all, r), append(members, list)
 	}
 
 	counts := make([]int32, len(l.users))
@@ -325,7 +365,7 @@ func (l *Loader) finishSegments(records []SegmentRecord) error {
 		u.segs, slab = slab[:0:n], slab[n:]
 	}
 
-	for k, r := range records {
+	for k, r := range all {
 		s := &segment{rec: r, members: newSeqList[*user](nil)}
 		s.rec.Members = nil
 		s.members.moved = func(u *user, slot int) { u.membershipOf(s).slot = slot }

@@ -190,3 +190,67 @@ func TestVerifyCatchesRepeatedInstallations(t *testing.T) {
 		t.Errorf("Verify = %v, want an error naming installation iu3", err)
 	}
 }
+
+// TestLoaderAddSegment: a segment given by member positions is the one
+// given by external IDs, repeats and untracked users left out alike; bad
+// positions and repeated IDs are refused.
+func TestLoaderAddSegment(t *testing.T) {
+	build := func(byPosition bool, members []int32, extra ...state.SegmentRecord) (*state.Tenant, error) {
+		d := bigDataset(10)
+		d.Users[4].Untracked = true
+		d.Segments = extra
+		l, err := state.NewLoader(d.Attributes, d.Categories, state.Settings{}, len(d.Users), len(d.Devices))
+		if err != nil {
+			return nil, err
+		}
+		MustOK(t, "AddUsers", l.AddUsers(0, d.Users))
+		MustOK(t, "AddDevices", l.AddDevices(0, d.Devices))
+		r := state.SegmentRecord{ID: 7, Name: "seven", Type: state.SegmentProduct, CreatedAt: 5}
+		if byPosition {
+			l.AddSegment(r, members)
+		} else {
+			for _, p := range members {
+				r.Members = append(r.Members, d.Users[p].ExtID)
+			}
+			d.Segments = append(d.Segments, r)
+		}
+		return l.Finish(d.Segments, nil)
+	}
+	members := []int32{3, 1, 4, 3, 9}
+	want, err := build(false, members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := build(true, members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustConsistent(t, got)
+	if diff := cmp.Diff(want.Export(), got.Export()); diff != "" {
+		t.Errorf("segment by position vs by external ID (-extID +position):\n%s", diff)
+	}
+	_, page, _, err := got.SegmentUsers(7, 0, 100)
+	MustOK(t, "SegmentUsers(7)", err)
+	var ids []string
+	for _, m := range page {
+		ids = append(ids, m.ExtID)
+	}
+	if diff := cmp.Diff([]string{"u3", "u1", "u9"}, ids); diff != "" {
+		t.Errorf("members of segment 7 (-want +got):\n%s", diff)
+	}
+
+	for _, tc := range []struct {
+		name    string
+		members []int32
+		extra   []state.SegmentRecord
+		wantErr string
+	}{
+		{"position past the users", []int32{1, 10}, nil, "position 10 of 10 users"},
+		{"negative position", []int32{-1}, nil, "position -1"},
+		{"ID also given by external ID", []int32{1}, []state.SegmentRecord{{ID: 7, Type: state.SegmentStandard}}, "segments[0]: segment 7 defined twice"},
+	} {
+		if _, err := build(true, tc.members, tc.extra...); err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("%s: Finish = %v, want an error containing %q", tc.name, err, tc.wantErr)
+		}
+	}
+}

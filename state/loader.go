@@ -28,6 +28,7 @@ type Loader struct {
 	// the index by installation ID (see AssumeUniqueInstallations).
 	uniqueInstallations bool
 	segments            []positionedSegment // see AddSegment
+	finished            bool
 }
 
 // positionedSegment is a segment whose members are user positions.
@@ -147,9 +148,13 @@ func (l *Loader) AssumeUniqueInstallations() { l.uniqueInstallations = true }
 // Finish links the devices to their users, adds the segments and messages
 // and returns the tenant. It reports the first inconsistency: a duplicate
 // user, installation or token, a device or segment member naming an
-// unknown user, a position never filled.
+// unknown user, a position never filled. A Loader finishes once.
 func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Tenant, error) {
 	t := l.t
+	if l.finished {
+		return nil, fmt.Errorf("state: the Loader has finished already")
+	}
+	l.finished = true
 	if i := slices.Index(l.users, nil); i >= 0 {
 		return nil, fmt.Errorf("users[%d]: never added", i)
 	}
@@ -172,7 +177,7 @@ func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Te
 			return nil, fmt.Errorf("messages[%d]: %w", i, err)
 		}
 	}
-	l.users, l.devices = nil, nil
+	l.users, l.devices, l.segments = nil, nil, nil
 	return t, nil
 }
 

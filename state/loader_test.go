@@ -135,6 +135,9 @@ func TestLoaderRejectsMisuse(t *testing.T) {
 	if _, err := l.Finish(nil, nil); err == nil || !strings.Contains(err.Error(), "users[1]: never added") {
 		t.Errorf("Finish with user 1 never added = %v, want an error naming it", err)
 	}
+	if _, err := l.Finish(nil, nil); err == nil || !strings.Contains(err.Error(), "finished already") {
+		t.Errorf("a second Finish = %v, want an error", err)
+	}
 	if _, err := state.NewLoader(nil, nil, state.Settings{}, -1, 0); err == nil {
 		t.Error("NewLoader(-1 users): no error")
 	}

@@ -70,11 +70,6 @@ func sortProfile(p profile) {
 // tagSet is a user's tags, sorted, unique.
 type tagSet []string
 
-func (s tagSet) has(tag string) bool {
-	_, ok := slices.BinarySearch(s, tag)
-	return ok
-}
-
 func (s *tagSet) add(tag string) {
 	if i, ok := slices.BinarySearch(*s, tag); !ok {
 		*s = slices.Insert(*s, i, tag)

@@ -78,15 +78,23 @@ func (t *Tenant) DeleteUsersPermanently(extIDs []string) error {
 	return nil
 }
 
+// leaveSegments takes u out of every segment. The memberships are
+// cleared, not only dropped: a loaded user's memberships share an array
+// with other users (see Loader.Finish), which would otherwise keep
+// replaced segments alive.
 func (t *Tenant) leaveSegments(u *user) {
 	for _, m := range u.segs {
 		m.seg.members.Remove(m.slot)
 	}
+	clear(u.segs)
 	u.segs = nil
 }
 
+// removeUser deletes u and its devices. A loaded user and its devices live
+// in arrays shared with the rest of their batch, which stay as long as one
+// of the batch does: everything they point to is cleared, so that a
+// deleted user holds on to nothing.
 func (t *Tenant) removeUser(u *user) {
-	u.tags = nil
 	t.delAttr(u, AttrEmail)
 	t.delAttr(u, AttrMsisdn)
 	for _, dv := range u.devices {
@@ -95,9 +103,15 @@ func (t *Tenant) removeUser(u *user) {
 		if dv.rec.Token != "" {
 			delete(t.tokens, dv.rec.Token)
 		}
+		*dv = device{}
 	}
 	t.userList.Remove(u.slot)
 	delete(t.users, u.extID)
+	clear(u.tags)
+	clear(u.profile)
+	clear(u.cats)
+	clear(u.devices)
+	u.tags, u.profile, u.cats, u.devices = nil, nil, nil, nil
 }
 
 // HasUser reports whether a user with that external ID exists.

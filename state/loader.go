@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -44,7 +45,7 @@ const loadChunk = 4096
 // with the given attribute definitions (DefaultAttributes when none) and
 // push categories.
 func NewLoader(attrs []AttributeDef, cats []Category, s Settings, users, devices int) (*Loader, error) {
-	if users < 0 || devices < 0 {
+	if users < 0 || devices < 0 || users > math.MaxInt32 || devices > math.MaxInt32 {
 		return nil, fmt.Errorf("state: a tenant of %d users and %d devices", users, devices)
 	}
 	t := &Tenant{settings: s,
@@ -74,7 +75,7 @@ func NewLoader(attrs []AttributeDef, cats []Category, s Settings, users, devices
 // error names the first bad record by position; the tenant must then be
 // abandoned.
 func (l *Loader) AddUsers(at int, recs []UserRecord) error {
-	if at < 0 || at+len(recs) > len(l.users) {
+	if at < 0 || at > len(l.users)-len(recs) {
 		return fmt.Errorf("state: users %d to %d of a tenant of %d", at, at+len(recs), len(l.users))
 	}
 	// One allocation for the batch's users and one for each kind of their
@@ -100,27 +101,25 @@ func (l *Loader) AddUsers(at int, recs []UserRecord) error {
 		// Filling checks the profile on the way, so the profile is only
 		// walked again (by checkUser) to name what is wrong.
 		if r.ExtID == "" || !l.t.fillUser(u, r) {
-			return fmt.Errorf("users[%d]: %w", at+i, l.t.checkUser(r))
+			return &positioned{at: at + i, err: fmt.Errorf("users[%d]: %w", at+i, l.t.checkUser(r))}
 		}
 		if err := l.t.checkCategories(r); err != nil {
-			return fmt.Errorf("users[%d]: %w", at+i, err)
+			return &positioned{at: at + i, err: fmt.Errorf("users[%d]: %w", at+i, err)}
 		}
 		l.users[at+i] = u
 	}
 	return nil
 }
 
-// AddDevices checks and builds the devices at positions at, at+1, … from
-// recs, as AddUsers does users. A device's user may be added later.
+// AddDevices builds the devices at positions at, at+1, … from recs, as
+// AddUsers does users; Finish checks them, with their users and against
+// each other. A device's user may be added later.
 func (l *Loader) AddDevices(at int, recs []DeviceRecord) error {
-	if at < 0 || at+len(recs) > len(l.devices) {
+	if at < 0 || at > len(l.devices)-len(recs) {
 		return fmt.Errorf("state: devices %d to %d of a tenant of %d", at, at+len(recs), len(l.devices))
 	}
 	devices := make([]device, len(recs))
 	for i, r := range recs {
-		if err := checkDevice(r); err != nil {
-			return fmt.Errorf("devices[%d]: %w", at+i, err)
-		}
 		devices[i].rec = r
 		l.devices[at+i] = &devices[i]
 	}
@@ -130,8 +129,8 @@ func (l *Loader) AddDevices(at int, recs []DeviceRecord) error {
 // AddSegment adds a segment whose members are named by their position
 // among the users (as AddUsers placed them) instead of by external ID,
 // which spares Finish a look-up per member; r.Members is ignored. Finish
-// checks the positions. Unlike AddUsers, AddSegment must not be called
-// concurrently.
+// checks the positions. The Loader keeps members until Finish. Unlike
+// AddUsers, AddSegment must not be called concurrently, nor after Finish.
 func (l *Loader) AddSegment(r SegmentRecord, members []int32) {
 	r.Members = nil
 	l.segments = append(l.segments, positionedSegment{r, members})
@@ -186,7 +185,7 @@ func (l *Loader) finishUsers() error {
 	t.users = make(map[string]*user, len(l.users))
 	for i, u := range l.users {
 		if _, dup := t.users[u.extID]; dup {
-			return fmt.Errorf("users[%d]: user %q defined twice", i, u.extID)
+			return errUserTwice(i, u.extID)
 		}
 		t.users[u.extID] = u
 		u.slot = i
@@ -194,6 +193,10 @@ func (l *Loader) finishUsers() error {
 	t.userList = newSeqList(func(u *user, slot int) { u.slot = slot })
 	t.userList.fill(l.users)
 	return nil
+}
+
+func errUserTwice(i int, extID string) error {
+	return fmt.Errorf("users[%d]: user %q defined twice", i, extID)
 }
 
 // indexDevices starts filling the token and installation maps, each on
@@ -208,7 +211,7 @@ func (l *Loader) indexDevices() (wait func() *positioned) {
 			t.devices = make(map[string]*device, len(l.devices))
 			for i, dv := range l.devices {
 				if _, dup := t.devices[dv.rec.InstallationID]; dup {
-					installErr = &positioned{i, fmt.Errorf("devices[%d]: installation %q defined twice", i, dv.rec.InstallationID)}
+					installErr = &positioned{i, rankInstallation, fmt.Errorf("devices[%d]: installation %q defined twice", i, dv.rec.InstallationID)}
 					return
 				}
 				t.devices[dv.rec.InstallationID] = dv
@@ -220,7 +223,7 @@ func (l *Loader) indexDevices() (wait func() *positioned) {
 		for i, dv := range l.devices {
 			if r := dv.rec; r.Token != "" {
 				if _, dup := t.tokens[r.Token]; dup {
-					tokenErr = &positioned{i, fmt.Errorf("devices[%d]: installation %q: token %q used twice", i, r.InstallationID, r.Token)}
+					tokenErr = &positioned{i, rankToken, fmt.Errorf("devices[%d]: installation %q: token %q used twice", i, r.InstallationID, r.Token)}
 					return
 				}
 				t.tokens[r.Token] = dv
@@ -233,27 +236,43 @@ func (l *Loader) indexDevices() (wait func() *positioned) {
 	}
 }
 
-// linkDevices finds every device's user on all cores, waits for the
-// device maps, and fills the users' device lists and the paged list. Of
-// several bad devices it reports the first; of several checks failing on
-// one device, the one addDevice makes first.
+// The checks of a device, in the order addDevice makes them: of several
+// failing on one device, the first is reported.
+const (
+	rankEmpty = iota
+	rankInstallation
+	rankPlatform
+	rankToken
+	rankUser
+)
+
+// linkDevices checks every device and finds its user on all cores, waits
+// for the device maps, and fills the users' device lists and the paged
+// list. Of several bad devices it reports the first.
 func (l *Loader) linkDevices(wait func() *positioned) error {
 	t := l.t
-	userErr := parallel.Chunks(len(l.devices), loadChunk, func(lo, hi int) error {
+	err := parallel.Chunks(len(l.devices), loadChunk, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			dv := l.devices[i]
+			if err := checkDevice(dv.rec); err != nil {
+				rank := rankPlatform
+				if dv.rec.InstallationID == "" {
+					rank = rankEmpty
+				}
+				return &positioned{i, rank, fmt.Errorf("devices[%d]: %w", i, err)}
+			}
 			if dv.rec.ExtID == "" {
 				continue
 			}
 			u := t.users[dv.rec.ExtID]
 			if u == nil {
-				return &positioned{i, fmt.Errorf("devices[%d]: installation %q: user %q does not exist", i, dv.rec.InstallationID, dv.rec.ExtID)}
+				return &positioned{i, rankUser, fmt.Errorf("devices[%d]: installation %q: user %q does not exist", i, dv.rec.InstallationID, dv.rec.ExtID)}
 			}
 			dv.owner = u
 		}
 		return nil
 	})
-	p, _ := userErr.(*positioned)
+	p, _ := err.(*positioned)
 	if p = first(wait(), p); p != nil {
 		return p.err
 	}
@@ -280,12 +299,12 @@ func (l *Loader) linkDevices(wait func() *positioned) error {
 	return nil
 }
 
-// first returns the error at the lowest position; on a tie, the earlier
-// argument.
+// first returns the error at the lowest position, and of those the one
+// of the lowest rank.
 func first(errs ...*positioned) *positioned {
 	var out *positioned
 	for _, p := range errs {
-		if p != nil && (out == nil || p.at < out.at) {
+		if p != nil && (out == nil || p.at < out.at || (p.at == out.at && p.rank < out.rank)) {
 			out = p
 		}
 	}
@@ -295,8 +314,9 @@ func first(errs ...*positioned) *positioned {
 // positioned is an error found at a position, so that the first of
 // several can be picked.
 type positioned struct {
-	at  int
-	err error
+	at   int
+	rank int // of checks failing at one position, the lowest is reported
+	err  error
 }
 
 func (p *positioned) Error() string { return p.err.Error() }

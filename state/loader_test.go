@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -92,6 +93,39 @@ func TestLoaderReportsTheFirstBadRecord(t *testing.T) {
 			d.Devices[8500].InstallationID = "iu1"
 			d.Devices[4500].ExtID = "ghost"
 		}, `devices[4500]: installation "iu4500": user "ghost" does not exist`},
+		// Checks of different stages: the first bad record still wins.
+		{"a repeated user before a bad device", func(d *state.Dataset) {
+			d.Users[2].ExtID = "u1"
+			d.Devices[0].Platform = "NOKIA"
+		}, `users[2]: user "u1" defined twice`},
+		{"a repeated user before an empty installation ID", func(d *state.Dataset) {
+			d.Users[2].ExtID = "u1"
+			d.Devices[0].InstallationID = ""
+		}, `users[2]: user "u1" defined twice`},
+		{"a repeated user before a bad profile", func(d *state.Dataset) {
+			d.Users[1].ExtID = "u0"
+			d.Users[3].Profile["shoeSize"] = 1
+		}, `users[1]: user "u0" defined twice`},
+		{"a bad profile before a repeated user", func(d *state.Dataset) {
+			d.Users[3].ExtID = "u0"
+			d.Users[1].Profile["shoeSize"] = 1
+		}, `users[1]: user "u1": profile attribute "shoeSize" is not defined`},
+		{"a repeated installation before a bad platform", func(d *state.Dataset) {
+			d.Devices[1].InstallationID = "iu0"
+			d.Devices[3].Platform = "NOKIA"
+		}, `devices[1]: installation "iu0" defined twice`},
+		{"an unknown user before a bad platform", func(d *state.Dataset) {
+			d.Devices[1].ExtID = "ghost"
+			d.Devices[3].Platform = "NOKIA"
+		}, `devices[1]: installation "iu1": user "ghost" does not exist`},
+		{"a repeated installation with a bad platform", func(d *state.Dataset) {
+			d.Devices[1].InstallationID = "iu0"
+			d.Devices[1].Platform = "NOKIA"
+		}, `devices[1]: installation "iu0" defined twice`},
+		{"a bad platform with a repeated token", func(d *state.Dataset) {
+			d.Devices[1].Token = "t0"
+			d.Devices[1].Platform = "NOKIA"
+		}, `devices[1]: installation "iu1": unknown platform "NOKIA"`},
 		{"segment members", func(d *state.Dataset) {
 			d.Segments[0].Members[9100] = "ghost2"
 			d.Segments[0].Members[4100] = "ghost1"
@@ -124,6 +158,8 @@ func TestLoaderRejectsMisuse(t *testing.T) {
 		{"users past the end", l.AddUsers(1, users)},
 		{"users before the start", l.AddUsers(-1, users[:1])},
 		{"devices past the end", l.AddDevices(1, []state.DeviceRecord{{InstallationID: "i", Platform: state.PlatformIOS}})},
+		{"a position that overflows", l.AddUsers(math.MaxInt, users[:1])},
+		{"devices at a position that overflows", l.AddDevices(math.MaxInt, []state.DeviceRecord{{}})},
 	} {
 		if tc.err == nil {
 			t.Errorf("%s: no error", tc.name)
@@ -138,8 +174,10 @@ func TestLoaderRejectsMisuse(t *testing.T) {
 	if _, err := l.Finish(nil, nil); err == nil || !strings.Contains(err.Error(), "finished already") {
 		t.Errorf("a second Finish = %v, want an error", err)
 	}
-	if _, err := state.NewLoader(nil, nil, state.Settings{}, -1, 0); err == nil {
-		t.Error("NewLoader(-1 users): no error")
+	for _, n := range [][2]int{{-1, 0}, {0, -1}, {math.MaxInt32 + 1, 0}, {0, math.MaxInt}} {
+		if _, err := state.NewLoader(nil, nil, state.Settings{}, n[0], n[1]); err == nil {
+			t.Errorf("NewLoader(%d users, %d devices): no error", n[0], n[1])
+		}
 	}
 }
 

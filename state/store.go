@@ -10,7 +10,9 @@ import (
 )
 
 // SeedFunc makes the tenant a key starts with, and a fresh one each time
-// the tenant is reset. FromDataset makes one from a Dataset.
+// the tenant is reset: it must return a new tenant on every call, never
+// one it returned before (tenants would share their data). FromDataset
+// makes one from a Dataset; fixtures.Seed from generated fixtures.
 type SeedFunc func(Settings) (*Tenant, error)
 
 // FromDataset returns a SeedFunc that loads the Dataset data returns; data
@@ -99,7 +101,7 @@ func (s *Store) create(h KeyHash) error {
 
 // seedTenant makes a tenant from the store's seed.
 func (s *Store) seedTenant() (*Tenant, error) {
-	t, err := s.seed(s.settings)
+	t, err := seed(s.seed, s.settings)
 	if err != nil {
 		return nil, fmt.Errorf("state: seeding a tenant: %w", err)
 	}
@@ -220,13 +222,22 @@ func (s *Store) Reseed(key string, seed SeedFunc) error {
 	return nil
 }
 
-func reseed(t *Tenant, seed SeedFunc) error {
-	fresh, err := seed(t.Settings())
+func reseed(t *Tenant, f SeedFunc) error {
+	fresh, err := seed(f, t.Settings())
 	if err != nil {
 		return err
 	}
 	t.swap(fresh)
 	return nil
+}
+
+// seed calls f, refusing a nil tenant.
+func seed(f SeedFunc, s Settings) (*Tenant, error) {
+	t, err := f(s)
+	if err == nil && t == nil {
+		err = errors.New("the seed made no tenant")
+	}
+	return t, err
 }
 
 // ResetAll puts every tenant back to its seeded state.

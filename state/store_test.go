@@ -56,6 +56,8 @@ func TestNewStoreRejects(t *testing.T) {
 		{name: "empty key", seed: seedSmall, keys: []string{keyA, ""}},
 		{name: "seed fails", seed: failing, keys: []string{keyA}},
 		{name: "seed is inconsistent", seed: broken, keys: []string{keyA}},
+		{name: "seed makes no tenant", seed: func(state.Settings) (*state.Tenant, error) { return nil, nil }, keys: []string{keyA}},
+		{name: "seed makes no dataset", seed: state.FromDataset(func() (*state.Dataset, error) { return nil, nil }), keys: []string{keyA}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -134,6 +134,17 @@ func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
 		return nil, err
 	}
 	err = parallel.Chunks(len(d.Users), loadChunk, func(lo, hi int) error { return l.AddUsers(lo, d.Users[lo:hi]) })
+	if p, ok := err.(*positioned); ok {
+		// Finish would report a repeated external ID; one before the bad
+		// record comes first.
+		seen := make(map[string]bool, p.at)
+		for i, r := range d.Users[:p.at] {
+			if seen[r.ExtID] {
+				return nil, errUserTwice(i, r.ExtID)
+			}
+			seen[r.ExtID] = true
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -314,11 +325,11 @@ func checkDevice(r DeviceRecord) error {
 }
 
 func (t *Tenant) addDevice(r DeviceRecord) error {
+	if _, dup := t.installations()[r.InstallationID]; dup && r.InstallationID != "" {
+		return fmt.Errorf("installation %q defined twice", r.InstallationID)
+	}
 	if err := checkDevice(r); err != nil {
 		return err
-	}
-	if _, dup := t.installations()[r.InstallationID]; dup {
-		return fmt.Errorf("installation %q defined twice", r.InstallationID)
 	}
 	if r.Token != "" {
 		if _, dup := t.tokens[r.Token]; dup {

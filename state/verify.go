@@ -112,6 +112,14 @@ func (t *Tenant) Verify() error {
 	if len(t.attrs) != len(t.attrOrder) {
 		return fmt.Errorf("%d attributes, attrOrder has %d", len(t.attrs), len(t.attrOrder))
 	}
+	if len(t.attrsByCode) != len(t.attrs) {
+		return fmt.Errorf("%d attributes, attrsByCode has %d", len(t.attrs), len(t.attrsByCode))
+	}
+	for i, def := range t.attrsByCode {
+		if t.attrs[def.Code] != def || (i > 0 && t.attrsByCode[i-1].Code >= def.Code) {
+			return fmt.Errorf("attrsByCode[%d] = %+v: not the definition, or out of order", i, def)
+		}
+	}
 	return nil
 }
 
@@ -122,6 +130,14 @@ func (t *Tenant) checkUserInvariants(u *user) error {
 	for _, m := range u.segs {
 		if t.segments[m.seg.rec.ID] != m.seg {
 			return fmt.Errorf("user %q: member of a segment %d that is gone", u.extID, m.seg.rec.ID)
+		}
+		if m.slot >= len(m.seg.members.items) || !m.seg.members.alive[m.slot] || m.seg.members.items[m.slot] != u {
+			return fmt.Errorf("user %q: segment %d does not list the user at slot %d", u.extID, m.seg.rec.ID, m.slot)
+		}
+	}
+	for _, dv := range u.devices {
+		if dv.slot >= len(t.devList.items) || !t.devList.alive[dv.slot] || t.devList.items[dv.slot] != dv {
+			return fmt.Errorf("user %q: device %q is not in the device list", u.extID, dv.rec.InstallationID)
 		}
 	}
 	for _, code := range []string{AttrEmail, AttrMsisdn} {

@@ -36,10 +36,12 @@ func For(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// Chunks splits [0, n) into pieces of at most size and runs fn(lo, hi) on
-// each, as For does. It returns the error of the lowest piece that failed,
-// so that the error reported does not depend on scheduling.
+// Chunks splits [0, n) into pieces of at most size (at least 1) and runs
+// fn(lo, hi) on each, as For does. It returns the error of the lowest
+// piece that failed, so that the error reported does not depend on
+// scheduling.
 func Chunks(n, size int, fn func(lo, hi int) error) error {
+	size = max(size, 1)
 	pieces := (n + size - 1) / size
 	errs := make([]error, pieces)
 	For(pieces, func(c int) {

@@ -29,13 +29,14 @@ func TestChunksCoversTheRangeAndReportsTheLowestError(t *testing.T) {
 		{n: 10, size: 4},
 		{n: 10, size: 4, failAt: []int{8, 4}, wantErr: "piece 4"},
 		{n: 3, size: 100, failAt: []int{0}, wantErr: "piece 0"},
+		{n: 3, size: 0, failAt: []int{2}, wantErr: "piece 2"}, // size 0 means 1
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d/%d", tt.n, tt.size), func(t *testing.T) {
 			seen := make([]atomic.Int32, tt.n)
 			err := Chunks(tt.n, tt.size, func(lo, hi int) error {
-				if hi-lo > tt.size || lo >= hi {
-					t.Errorf("piece [%d,%d) is not of 1..%d items", lo, hi, tt.size)
+				if hi-lo > max(tt.size, 1) || lo >= hi {
+					t.Errorf("piece [%d,%d) is not of 1..%d items", lo, hi, max(tt.size, 1))
 				}
 				for i := lo; i < hi; i++ {
 					seen[i].Add(1)

@@ -97,10 +97,11 @@ func TestNoServerErrors(t *testing.T) {
 			"max=9223372036854775807&offset=9223372036854775806",
 			"id=9223372036854775807&max=9223372036854775807",
 			"id=-1&offset=" + strings.Repeat("A", 4096),
-			"id=5883&offset=c2VnOjU4ODM6OTk5OTk5OTk5OTk5OTk5OTk5OTk5", // seg:5883:999999999999999999999
-			"id=5883&offset=c2VnOjU4ODM6LTE",                          // seg:5883:-1
-			"id=5883&offset=c2VnOjU4ODM6OTIyMzM3MjAzNjg1NDc3NTgwNw",   // seg:5883:9223372036854775807
-			"id=5883&offset=c2VnOjU4ODM6MTAwOmV4dHJh",                 // seg:5883:100:extra
+			"id=5883&offset=c2VnOjU4ODM6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OjA6MA",                      // seg:5883:999999999999999999999:0:0
+			"id=5883&offset=c2VnOjU4ODM6LTE6MDow",                                                // seg:5883:-1:0:0
+			"id=5883&offset=c2VnOjU4ODM6OTIyMzM3MjAzNjg1NDc3NTgwNzowOjkyMjMzNzIwMzY4NTQ3NzU4MDc", // seg:5883:9223372036854775807:0:9223372036854775807
+			"id=5883&offset=c2VnOjU4ODM6MTAwOjA6MTAwOmV4dHJh",                                    // seg:5883:100:0:100:extra
+			"id=5883&offset=c2VnOjU4ODM6OTIyMzM3MjAzNjg1NDc3NTgwNzo5MjIzMzcyMDM2ODU0Nzc1ODA3OjA", // seg:5883:9223372036854775807:9223372036854775807:0
 			"pushPermitted=%00&extId=id1",
 			"extId=id1&extId=id2&max=1&max=2",
 			"%zz=1",

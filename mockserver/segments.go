@@ -79,13 +79,13 @@ func (s *Server) getSegmentUsers(r *http.Request, t *state.Tenant) (any, error) 
 		return nil, err
 	}
 	size = min(max(size, minSegmentPage), maxSegmentPage)
-	offset := 0
+	var from state.SegmentCursor
 	if tok := q.Get("offset"); tok != "" {
-		if offset, err = decodeSegmentOffset(tok, id); err != nil {
+		if from, err = decodeSegmentOffset(tok, id); err != nil {
 			return nil, err
 		}
 	}
-	name, page, more, err := t.SegmentUsers(id, offset, size)
+	name, page, next, more, err := t.SegmentPage(id, from, size)
 	if err != nil {
 		return nil, err
 	}
@@ -94,32 +94,34 @@ func (s *Server) getSegmentUsers(r *http.Request, t *state.Tenant) (any, error) 
 		resp.List[i] = segmentUserView{ExternalID: m.ExtID, Msisdn: m.Msisdn, Email: m.Email}
 	}
 	if more {
-		next := url.Values{}
-		next.Set("id", strconv.FormatInt(id, 10))
-		next.Set("max", strconv.Itoa(size))
-		next.Set("offset", encodeSegmentOffset(id, offset+len(page)))
-		resp.NextPage = absoluteURL(r, next.Encode())
+		link := url.Values{}
+		link.Set("id", strconv.FormatInt(id, 10))
+		link.Set("max", strconv.Itoa(size))
+		link.Set("offset", encodeSegmentOffset(id, next))
+		resp.NextPage = absoluteURL(r, link.Encode())
 	}
 	return resp, nil
 }
 
 // Segment offsets are opaque to clients, as Netmera's are: they name the
-// segment they belong to and the rank to continue from.
-func encodeSegmentOffset(id int64, rank int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("seg:%d:%d", id, rank)))
+// segment they belong to and where to resume (state.SegmentCursor), so
+// that a walk through a segment misses no one when members before the
+// page leave the segment between two requests.
+func encodeSegmentOffset(id int64, c state.SegmentCursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("seg:%d:%d:%d:%d", id, c.Slot, c.Epoch, c.Rank)))
 }
 
-func decodeSegmentOffset(tok string, id int64) (int, error) {
+func decodeSegmentOffset(tok string, id int64) (state.SegmentCursor, error) {
 	bad := state.Invalidf(state.CodeTypeMismatch, "Field 'offset' is not a valid page token")
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
-		return 0, bad
+		return state.SegmentCursor{}, bad
 	}
 	var seg int64
-	var rank int
-	if n, err := fmt.Sscanf(string(b), "seg:%d:%d", &seg, &rank); err != nil || n != 2 || seg != id || rank < 0 ||
-		encodeSegmentOffset(seg, rank) != tok {
-		return 0, bad
+	var c state.SegmentCursor
+	if n, err := fmt.Sscanf(string(b), "seg:%d:%d:%d:%d", &seg, &c.Slot, &c.Epoch, &c.Rank); err != nil || n != 4 ||
+		seg != id || c.Slot < 0 || c.Epoch < 0 || c.Rank < 0 || encodeSegmentOffset(seg, c) != tok {
+		return state.SegmentCursor{}, bad
 	}
-	return rank, nil
+	return c, nil
 }

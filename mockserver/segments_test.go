@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -219,5 +220,54 @@ func TestGetSegmentUsersOffsetTokens(t *testing.T) {
 	p := h.segmentUsersAt(t, "/rest/3.0/getSegmentUsers?id=5883&offset="+url.QueryEscape(token))
 	if len(p.List) != 100 || p.List[0]["externalId"] != "user-099" {
 		t.Errorf("GET the page after the first: %d users starting %v, want 100 starting user-099", len(p.List), p.List[0])
+	}
+}
+
+// TestSegmentWalkSurvivesRemovals: the opaque offset of getSegmentUsers
+// resumes after the last member returned, so users removed from the
+// segment while a client walks it (before the page, on it, or ahead of it)
+// make it miss no one and see no one twice.
+func TestSegmentWalkSurvivesRemovals(t *testing.T) {
+	t.Parallel()
+	h := MustHarnessWith(t, func() (*state.Dataset, error) { return bigDataset(1000, 0, 1000), nil }, state.Settings{}, mockserver.Options{}, testKey)
+	removed := map[string]bool{}
+	remove := func(ids ...string) {
+		var fresh []string
+		for _, id := range ids {
+			if !removed[id] && !slices.Contains(fresh, id) {
+				fresh = append(fresh, id)
+			}
+			removed[id] = true
+		}
+		body := `{"extIds":["` + strings.Join(fresh, `","`) + `"]}`
+		wantOK(t, "deleteUsersPermanently", h.Do(t, http.MethodPost, "/rest/3.0/deleteUsersPermanently", body))
+	}
+	seen := map[string]int{}
+	next, pages := "/rest/3.0/getSegmentUsers?id=1&max=100", 0
+	for next != "" {
+		p := h.segmentUsersAt(t, strings.TrimPrefix(next, h.URL))
+		for _, m := range p.List {
+			seen[m["externalId"]]++
+		}
+		next = ""
+		if p.NextPage != nil {
+			next = *p.NextPage
+		}
+		pages++
+		// Remove members already returned (the first, one in the middle
+		// and the last of this page) and one ahead of the walk.
+		last := p.List[len(p.List)-1]["externalId"]
+		remove(p.List[0]["externalId"], p.List[len(p.List)/2]["externalId"], last, bigUser(min(pages*100+50, 999)))
+	}
+	for i := range 1000 {
+		id := bigUser(i)
+		switch want := 1; {
+		case removed[id] && seen[id] == 0: // removed before the walk reached it
+		case seen[id] != want:
+			t.Errorf("%s returned %d times, want %d (removed during the walk: %v)", id, seen[id], want, removed[id])
+		}
+	}
+	if pages < 9 {
+		t.Errorf("walked %d pages of 100 over 1000 members less the ones removed ahead, want at least 9", pages)
 	}
 }

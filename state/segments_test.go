@@ -186,3 +186,23 @@ func TestMessage(t *testing.T) {
 		t.Errorf("Message(999) found a message")
 	}
 }
+
+// TestSegmentPageAcrossCompaction: once enough members leave, the member
+// list is compacted and slots renumbered; a cursor taken before then
+// resumes at its rank instead, still within the segment's members.
+func TestSegmentPageAcrossCompaction(t *testing.T) {
+	tn := MustTenant(t, bigDataset(3000), state.Settings{})
+	_, first, cur, more, err := tn.SegmentPage(1, state.SegmentCursor{}, 100)
+	MustOK(t, "SegmentPage(start)", err)
+	if len(first) != 100 || !more || cur.Rank != 100 || cur.Slot != 100 {
+		t.Fatalf("first page: %d members, more %v, cursor %+v; want 100, true, {Slot:100 Rank:100}", len(first), more, cur)
+	}
+	MustOK(t, "DeleteUsersPermanently", tn.DeleteUsersPermanently(ids(1000, 1000)))
+	MustOK(t, "DeleteUsersPermanently", tn.DeleteUsersPermanently(ids(2000, 1000)))
+	_, page, next, _, err := tn.SegmentPage(1, cur, 100)
+	MustOK(t, "SegmentPage(after compaction)", err)
+	if len(page) != 100 || page[0].ExtID != "u100" || next.Epoch == cur.Epoch {
+		t.Errorf("page after compaction starts at %v (%d members), next cursor %+v; want u100, 100 members, a new epoch", page[0], len(page), next)
+	}
+	MustConsistent(t, tn)
+}

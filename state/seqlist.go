@@ -12,6 +12,8 @@ type seqList[T any] struct {
 	alive []bool
 	tree  []int // Fenwick tree over alive, 1-based
 	live  int
+	// epoch counts compactions, which renumber the slots.
+	epoch int
 	// moved is told an item's new slot after compaction.
 	moved func(item T, slot int)
 }
@@ -146,6 +148,7 @@ func (l *seqList[T]) compact() {
 		}
 	}
 	l.items, l.alive, l.tree, l.live = nil, nil, []int{0}, 0
+	l.epoch++
 	for _, v := range items {
 		slot := l.Append(v)
 		if l.moved != nil {

@@ -79,17 +79,19 @@ func (t *Tenant) PutDevice(r DeviceRecord) (DeviceRecord, error) {
 	if dv == nil {
 		return r, t.addDevice(r)
 	}
-	// Update in place, so the device keeps its place in getDeviceTokens.
-	if u := dv.owner; u != nil {
+	// Update in place, so the device keeps its place in getDeviceTokens,
+	// and in getDevices unless it changes hands.
+	owner := t.users[r.ExtID]
+	if u := dv.owner; u != nil && u != owner {
 		u.devices = slices.DeleteFunc(u.devices, func(d *device) bool { return d == dv })
+	}
+	if owner != nil && owner != dv.owner {
+		owner.devices = append(owner.devices, dv)
 	}
 	if dv.rec.Token != "" {
 		delete(t.tokens, dv.rec.Token)
 	}
-	dv.rec, dv.owner = r, t.users[r.ExtID]
-	if dv.owner != nil {
-		dv.owner.devices = append(dv.owner.devices, dv)
-	}
+	dv.rec, dv.owner = r, owner
 	if r.Token != "" {
 		t.tokens[r.Token] = dv
 	}

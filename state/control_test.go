@@ -198,6 +198,13 @@ func TestPutDevice(t *testing.T) {
 	if _, ok := tn.DeviceByToken("tok2"); ok {
 		t.Errorf("DeviceByToken(tok2) found a device after i2's token changed to tok2-new")
 	}
+	// getDevices order: an update that keeps the owner keeps the place.
+	if _, err := tn.PutDevice(state.DeviceRecord{InstallationID: "i4", ExtID: "u2", Platform: state.PlatformIOS, DeviceModel: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := installationIDs(tn.Devices("u2", false)), []string{"i4", "i7"}; !cmp.Equal(got, want) {
+		t.Errorf("after updating i4 in place, Devices(u2) = %q, want %q in that order", got, want)
+	}
 	// getDeviceTokens order: an update keeps the device's place.
 	page, total, _ := tn.DeviceTokens(0, 100)
 	if got, want := installationIDs(page), []string{"i1", "i2", "i3", "i4", "i5", "i6", "i7", "iid-8"}; total != len(want) || !cmp.Equal(got, want) {

@@ -87,7 +87,11 @@ func (s *Server) control(fn controlFunc) http.Handler {
 		}
 		status, body, err := fn(r, t, state.HashKey(key).String())
 		if err != nil {
-			writeProblem(w, r, http.StatusBadRequest, err.Error())
+			status = http.StatusBadRequest
+			if errors.As(err, new(notFound)) {
+				status = http.StatusNotFound
+			}
+			writeProblem(w, r, status, err.Error())
 			return
 		}
 		if body == nil {
@@ -97,6 +101,12 @@ func (s *Server) control(fn controlFunc) http.Handler {
 		writeJSON(w, status, body)
 	})
 }
+
+// notFound is a control error answered 404: what was asked for does not
+// exist.
+type notFound string
+
+func (e notFound) Error() string { return string(e) }
 
 // decodeControl decodes a control body strictly: unknown fields are errors,
 // so that a typo does not pass silently.
@@ -198,6 +208,15 @@ func (s *Server) putUser(r *http.Request, t *state.Tenant, _ string) (int, any, 
 	}
 	stored, _ := t.User(u.ExtID)
 	return http.StatusOK, stored, nil
+}
+
+func (s *Server) getUser(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	id := mux.Vars(r)["extId"]
+	d, ok := t.UserDetail(id)
+	if !ok {
+		return 0, nil, notFound(fmt.Sprintf("no user %q", id))
+	}
+	return http.StatusOK, d, nil
 }
 
 func (s *Server) putDevice(r *http.Request, t *state.Tenant, _ string) (int, any, error) {

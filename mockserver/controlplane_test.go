@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,6 +83,37 @@ func TestControlUsers(t *testing.T) {
 	}
 	if got := h.devicesOf(t, "extId=id1"); len(got) != 2 {
 		t.Errorf("getDevices?extId=id1 after replacing id1 = %+v, want its 2 installed devices", got)
+	}
+}
+
+// TestControlUserDetail: GET /_mock/users/{extId} shows one user whole,
+// devices and segments included, and follows the API's writes.
+func TestControlUserDetail(t *testing.T) {
+	t.Parallel()
+	h := MustHarness(t, mockserver.Options{})
+	wantOK(t, "tagUsers", h.Do(t, http.MethodPost, "/rest/3.0/tagUsers", `{"tag":"Gold","extIds":["id2"]}`))
+	wantOK(t, "disablePush", h.Do(t, http.MethodPost, "/rest/3.0/disablePush", `{"extId":"id2"}`))
+	var got state.UserDetail
+	h.control(t, testKey, http.MethodGet, "/_mock/users/id2", "", http.StatusOK, &got)
+	tn, _ := h.Store.Tenant(testKey)
+	detail, _ := tn.UserDetail("id2")
+	b, err := json.Marshal(detail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want state.UserDetail
+	MustUnmarshal(t, "the tenant's UserDetail", b, &want)
+	if !slices.Contains(got.Tags, "Gold") || len(got.Devices) == 0 || got.Devices[0].PushPermitted || len(got.Segments) == 0 {
+		t.Errorf("GET /_mock/users/id2 = %+v, want tag Gold, its devices with push off, its segments", got)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("GET /_mock/users/id2 differs from the tenant's UserDetail (-tenant +answer):\n%s", diff)
+	}
+	r := h.DoKey(t, testKey, http.MethodGet, "/_mock/users/nobody", "")
+	wantProblemStatus(t, "GET /_mock/users/nobody", r, http.StatusNotFound, "/_mock/users/nobody")
+	r = h.DoKey(t, "wrong-key", http.MethodGet, "/_mock/users/id2", "")
+	if r.Status != http.StatusForbidden {
+		t.Errorf("GET /_mock/users/id2 with a wrong key = %v, want 403", r)
 	}
 }
 

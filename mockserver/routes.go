@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	s.ctl(http.MethodPost, "reset", http.HandlerFunc(s.reset))
 	s.ctl(http.MethodPost, "seed", s.control(s.seed))
 	s.ctl(http.MethodPost, "users", s.control(s.putUser))
+	s.ctl(http.MethodGet, "users/{extId}", s.control(s.getUser))
 	s.ctl(http.MethodPost, "devices", s.control(s.putDevice))
 	s.ctl(http.MethodPost, "segments", s.control(s.putSegment))
 	s.ctl(http.MethodPost, "attributes", s.control(s.defineAttribute))

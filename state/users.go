@@ -1,6 +1,9 @@
 package state
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // TagUsers adds every tag to every known user; unknown external IDs are
 // skipped, as Netmera does.
@@ -130,4 +133,34 @@ func (t *Tenant) User(extID string) (UserRecord, bool) {
 		return UserRecord{}, false
 	}
 	return t.userRecord(u), true
+}
+
+// UserDetail is a user as the control API shows it: the record, every
+// device of the user (uninstalled ones included) and the IDs of the
+// segments the user is in, ascending.
+type UserDetail struct {
+	UserRecord
+	Devices  []DeviceRecord `json:"devices"`
+	Segments []int64        `json:"segments"`
+}
+
+// UserDetail returns what the tenant holds of one user, at the cost of
+// that user alone: a tenant of a million users can be checked user by
+// user where exporting it all would not do.
+func (t *Tenant) UserDetail(extID string) (UserDetail, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	u := t.users[extID]
+	if u == nil {
+		return UserDetail{}, false
+	}
+	d := UserDetail{UserRecord: t.userRecord(u), Devices: make([]DeviceRecord, 0, len(u.devices)), Segments: make([]int64, 0, len(u.segs))}
+	for _, dv := range u.devices {
+		d.Devices = append(d.Devices, dv.rec)
+	}
+	for _, m := range u.segs {
+		d.Segments = append(d.Segments, m.seg.rec.ID)
+	}
+	slices.Sort(d.Segments)
+	return d, true
 }

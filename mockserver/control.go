@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -137,9 +138,11 @@ func (s *Server) importState(r *http.Request, t *state.Tenant, _ string) (int, a
 	if err := decodeControl(r, &d); err != nil {
 		return 0, nil, err
 	}
+	before := t.Counts()
 	if err := t.Replace(&d); err != nil {
 		return 0, nil, err
 	}
+	s.released(before)
 	return http.StatusOK, map[string]any{"status": "imported", "counts": t.Counts()}, nil
 }
 
@@ -152,20 +155,39 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 			writeProblem(w, r, http.StatusForbidden, "Resetting every tenant needs a key given with -api-key in X-netmera-api-key.")
 			return
 		}
+		before := s.store.Total()
 		if err := s.store.ResetAll(); err != nil {
 			s.log.Error("reset failed", "err", err)
 			writeError(w, err, s.opts.AuthStatus)
 			return
 		}
+		s.released(before)
 		writeJSON(w, http.StatusOK, map[string]any{"status": "reset", "counts": s.store.Total()})
 		return
 	}
 	s.control(func(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+		before := t.Counts()
 		if err := s.store.Reset(r.Header.Get(apiKeyHeader)); err != nil {
 			return 0, nil, err
 		}
+		s.released(before)
 		return http.StatusOK, map[string]any{"status": "reset", "counts": t.Counts()}, nil
 	}).ServeHTTP(w, r)
+}
+
+// bigTenant is the size from which replacing a tenant's state hands the
+// old state's memory back to the system at once.
+const bigTenant = 100_000
+
+// released runs after a tenant's state was replaced whole; c counts the
+// old state, now garbage. Left to the collector, a server that resets a
+// million users a few times grows to several times the memory it needs
+// before it shrinks again, which a memory-limited container does not
+// survive. Small states are left to the collector.
+func (s *Server) released(c state.Counts) {
+	if c.Users+c.Devices >= bigTenant {
+		go debug.FreeOSMemory()
+	}
 }
 
 // seed regenerates the caller's tenant from a new seed and sizes, which
@@ -187,9 +209,11 @@ func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, err
 	if spec.Users < 0 || spec.Users > fixtures.MaxUsers { // named as the body names it
 		return 0, nil, fmt.Errorf("users must be between 0 and %d", fixtures.MaxUsers)
 	}
+	before := t.Counts()
 	if err := s.store.Reseed(r.Header.Get(apiKeyHeader), s.opts.Seeder(spec)); err != nil {
 		return 0, nil, err
 	}
+	s.released(before)
 	return http.StatusOK, map[string]any{"status": "seeded", "seed": spec, "counts": t.Counts()}, nil
 }
 

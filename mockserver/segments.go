@@ -108,7 +108,7 @@ func (s *Server) getSegmentUsers(r *http.Request, t *state.Tenant) (any, error) 
 // that a walk through a segment misses no one when members before the
 // page leave the segment between two requests.
 func encodeSegmentOffset(id int64, c state.SegmentCursor) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("seg:%d:%d:%d:%d", id, c.Slot, c.Epoch, c.Rank)))
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("seg:%d:%d:%d:%d", id, c.Rev, c.Seq, c.Rank)))
 }
 
 func decodeSegmentOffset(tok string, id int64) (state.SegmentCursor, error) {
@@ -119,8 +119,8 @@ func decodeSegmentOffset(tok string, id int64) (state.SegmentCursor, error) {
 	}
 	var seg int64
 	var c state.SegmentCursor
-	if n, err := fmt.Sscanf(string(b), "seg:%d:%d:%d:%d", &seg, &c.Slot, &c.Epoch, &c.Rank); err != nil || n != 4 ||
-		seg != id || c.Slot < 0 || c.Epoch < 0 || c.Rank < 0 || encodeSegmentOffset(seg, c) != tok {
+	if n, err := fmt.Sscanf(string(b), "seg:%d:%d:%d:%d", &seg, &c.Rev, &c.Seq, &c.Rank); err != nil || n != 4 ||
+		seg != id || c.Rank < 0 || encodeSegmentOffset(seg, c) != tok {
 		return state.SegmentCursor{}, bad
 	}
 	return c, nil

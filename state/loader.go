@@ -391,9 +391,7 @@ func (l *Loader) finishSegments(records []SegmentRecord) error {
 	}
 
 	for k, r := range all {
-		s := &segment{rec: r, members: newSeqList[*user](nil)}
-		s.rec.Members = nil
-		s.members.moved = func(u *user, slot int) { u.membershipOf(s).slot = slot }
+		s := newSegment(r)
 		kept := members[k][:0]
 		for _, u := range members[k] {
 			if u.untracked || u.membershipOf(s) != nil {
@@ -403,6 +401,7 @@ func (l *Loader) finishSegments(records []SegmentRecord) error {
 			kept = append(kept, u)
 		}
 		s.members.fill(slices.Clip(kept))
+		s.rev = fingerprint(r, kept)
 		t.segments[r.ID] = s
 	}
 	return nil

@@ -1,5 +1,7 @@
 package state
 
+import "fmt"
+
 // SegmentInfo is a segment as getSegments lists it. UserCount is nil for a
 // connectors segment, whose size Netmera does not calculate.
 type SegmentInfo struct {
@@ -45,7 +47,7 @@ type SegmentMember struct {
 // offset, and whether more follow. An unknown segment fails with 5042, a
 // connectors segment with 2001, as Netmera does.
 func (t *Tenant) SegmentUsers(id int64, offset, max int) (name string, page []SegmentMember, more bool, err error) {
-	name, page, _, more, err = t.SegmentPage(id, SegmentCursor{Rank: offset, Epoch: -1}, max)
+	name, page, _, more, err = t.SegmentPage(id, SegmentCursor{Rank: offset}, max)
 	return name, page, more, err
 }
 
@@ -54,12 +56,13 @@ func (t *Tenant) SegmentUsers(id int64, offset, max int) (name string, page []Se
 // before it have left the segment since (a rank would then skip as many
 // members as left). The zero cursor is the start of the segment.
 type SegmentCursor struct {
-	// Slot is the member list's slot after the last member returned.
-	Slot int
-	// Epoch is how many times the list had been compacted when Slot was
-	// taken. Compaction renumbers slots; a cursor of another epoch
-	// resumes at Rank instead.
-	Epoch int
+	// Rev identifies the member list the cursor was taken from (see
+	// fingerprint). A segment redefined since has another list, and the
+	// cursor then resumes at Rank.
+	Rev uint64
+	// Seq is the append number (see seqList.seqs) after the last member
+	// returned.
+	Seq uint32
 	// Rank is how many members the walk has returned.
 	Rank int
 }
@@ -67,7 +70,7 @@ type SegmentCursor struct {
 // SegmentPage returns a page of a segment's members from a cursor, the
 // cursor of the next page, and whether more follow. Errors are those of
 // SegmentUsers.
-func (t *Tenant) SegmentPage(id int64, from SegmentCursor, max int) (name string, page []SegmentMember, next SegmentCursor, more bool, err error) {
+func (t *Tenant) SegmentPage(id int64, from SegmentCursor, n int) (name string, page []SegmentMember, next SegmentCursor, more bool, err error) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	s := t.segments[id]
@@ -77,25 +80,44 @@ func (t *Tenant) SegmentPage(id int64, from SegmentCursor, max int) (name string
 	if s.rec.Type == SegmentConnectors {
 		return "", nil, from, false, Invalidf(CodeInternal, "An unexpected error occurred. Retry later.")
 	}
-	rank := from.Rank
-	if from.Epoch == s.members.epoch && from.Slot >= 0 {
-		rank = s.members.prefix(min(from.Slot, len(s.members.items)))
+	rank := max(from.Rank, 0)
+	if from != (SegmentCursor{}) && from.Rev == s.rev {
+		rank = s.members.afterSeq(from.Seq)
 	}
-	max = clampPage(max, s.members.Len())
-	page = make([]SegmentMember, 0, max)
+	size := clampPage(n, s.members.Len())
+	page = make([]SegmentMember, 0, size)
 	var last *user
-	more = s.members.Page(rank, max, func(u *user) {
+	more = s.members.Page(rank, size, func(u *user) {
 		email, _ := u.profile.get(AttrEmail)
 		msisdn, _ := u.profile.get(AttrMsisdn)
 		page = append(page, SegmentMember{ExtID: u.extID, Email: stringOf(email), Msisdn: stringOf(msisdn)})
 		last = u
 	})
-	if rank < 0 {
-		rank = 0
-	}
-	next = SegmentCursor{Slot: from.Slot, Epoch: s.members.epoch, Rank: rank + len(page)}
+	next = from
 	if last != nil {
-		next.Slot = last.membershipOf(s).slot + 1
+		next = SegmentCursor{Rev: s.rev, Seq: s.members.seqAt(last.membershipOf(s).slot) + 1, Rank: rank + len(page)}
 	}
 	return s.rec.Name, page, next, more, nil
+}
+
+// fingerprint identifies a segment's member list as it was made, for the
+// cursors of getSegmentUsers: a segment redefined with other members or
+// other details gets another, so that an old cursor is not read against
+// the new list's numbering, while one made again the same way (by a
+// reset) gets the same, under which old cursors still hold. FNV-1a over
+// the record and the members' external IDs.
+func fingerprint(r SegmentRecord, members []*user) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	add := func(s string) {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * prime
+		}
+		h = (h ^ 0xff) * prime // a separator no UTF-8 text contains
+	}
+	add(fmt.Sprintf("%d %s %s %d", r.ID, r.Name, r.Type, r.CreatedAt))
+	for _, u := range members {
+		add(u.extID)
+	}
+	return h
 }

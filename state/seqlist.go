@@ -12,8 +12,11 @@ type seqList[T any] struct {
 	alive []bool
 	tree  []int // Fenwick tree over alive, 1-based
 	live  int
-	// epoch counts compactions, which renumber the slots.
-	epoch int
+	// seqs, when kept (see keepSeqs), numbers the items in the order they
+	// were appended: unlike slots, the numbers survive compaction, so a
+	// cursor can hold one (see afterSeq).
+	seqs    []uint32
+	nextSeq uint32
 	// moved is told an item's new slot after compaction.
 	moved func(item T, slot int)
 }
@@ -45,6 +48,29 @@ func (l *seqList[T]) fill(items []T) {
 		l.tree[i+1] = (i + 1) & -(i + 1)
 	}
 	l.live = len(items)
+	if l.seqs != nil {
+		l.seqs = make([]uint32, len(items))
+		for i := range l.seqs {
+			l.seqs[i] = uint32(i)
+		}
+		l.nextSeq = uint32(len(items))
+	}
+}
+
+// keepSeqs makes an empty list number its items (see seqs).
+func (l *seqList[T]) keepSeqs() {
+	l.seqs = []uint32{}
+}
+
+// seqAt is the number of the item at slot.
+func (l *seqList[T]) seqAt(slot int) uint32 { return l.seqs[slot] }
+
+// afterSeq returns the live rank of the first live item numbered seq or
+// more: where a walk that has seen every item numbered below seq resumes,
+// whatever was removed or compacted since.
+func (l *seqList[T]) afterSeq(seq uint32) int {
+	slot, _ := slices.BinarySearch(l.seqs, seq)
+	return l.prefix(slot)
 }
 
 // Len is the number of live items.
@@ -55,6 +81,10 @@ func (l *seqList[T]) Append(v T) int {
 	slot := len(l.items)
 	l.items = append(l.items, v)
 	l.alive = append(l.alive, true)
+	if l.seqs != nil {
+		l.seqs = append(l.seqs, l.nextSeq)
+		l.nextSeq++
+	}
 	// Node i (1-based) covers (i-lowbit(i), i]: its value is that range's sum.
 	i := slot + 1
 	l.tree = append(l.tree, l.prefix(i-1)-l.prefix(i-(i&-i))+1)
@@ -142,17 +172,30 @@ func (l *seqList[T]) All(fn func(T) bool) {
 
 func (l *seqList[T]) compact() {
 	items := make([]T, 0, l.live)
+	var seqs []uint32
+	if l.seqs != nil {
+		seqs = make([]uint32, 0, l.live)
+	}
 	for i, ok := range l.alive {
 		if ok {
 			items = append(items, l.items[i])
+			if seqs != nil {
+				seqs = append(seqs, l.seqs[i])
+			}
 		}
 	}
+	next := l.nextSeq
 	l.items, l.alive, l.tree, l.live = nil, nil, []int{0}, 0
-	l.epoch++
+	if seqs != nil {
+		l.seqs = []uint32{}
+	}
 	for _, v := range items {
 		slot := l.Append(v)
 		if l.moved != nil {
 			l.moved(v, slot)
 		}
+	}
+	if seqs != nil {
+		l.seqs, l.nextSeq = seqs, next
 	}
 }

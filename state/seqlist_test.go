@@ -345,3 +345,43 @@ func TestSeqListFillMatchesAppend(t *testing.T) {
 		})
 	}
 }
+
+// TestSeqListSeqsSurviveCompaction: numbered items keep their numbers
+// through removals and compactions, and afterSeq finds where a walk that
+// saw every item below a number resumes.
+func TestSeqListSeqsSurviveCompaction(t *testing.T) {
+	l := newSeqList[int](nil)
+	l.keepSeqs()
+	l.fill([]int{0, 1, 2})
+	var live []int // item i was appended as number i
+	live = append(live, 0, 1, 2)
+	r := rand.New(rand.NewPCG(3, 4))
+	next := 3
+	slotOf := func(v int) int { return slices.Index(l.items, v) }
+	for step := range 20000 {
+		if len(live) > 0 && r.IntN(5) < 3 {
+			k := r.IntN(len(live))
+			l.Remove(slotOf(live[k]))
+			live = slices.Delete(live, k, k+1)
+		} else {
+			l.Append(next)
+			live = append(live, next)
+			next++
+		}
+		if err := checkSeq(l, func(v int) int { return slotOf(v) }); err != nil {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		if step%7 == 0 {
+			seq := r.IntN(next + 1)
+			want, _ := slices.BinarySearch(live, seq) // live items numbered below seq
+			if got := l.afterSeq(uint32(seq)); got != want {
+				t.Fatalf("step %d: afterSeq(%d) = %d, want %d", step, seq, got, want)
+			}
+		}
+		for slot, ok := range l.alive {
+			if ok && l.seqAt(slot) != uint32(l.items[slot]) {
+				t.Fatalf("step %d: item %d carries number %d", step, l.items[slot], l.seqAt(slot))
+			}
+		}
+	}
+}

@@ -73,6 +73,17 @@ type device struct {
 type segment struct {
 	rec     SegmentRecord // Members is left nil; members holds them
 	members *seqList[*user]
+	rev     uint64 // the member list's fingerprint, for cursors
+}
+
+// newSegment makes an empty segment of r, its member list numbering its
+// items for cursors.
+func newSegment(r SegmentRecord) *segment {
+	s := &segment{rec: r, members: newSeqList[*user](nil)}
+	s.rec.Members = nil
+	s.members.moved = func(u *user, slot int) { u.membershipOf(s).slot = slot }
+	s.members.keepSeqs()
+	return s
 }
 
 // Tenant is one Netmera app: its users, devices, definitions, segments and
@@ -375,10 +386,8 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 	if !validSegmentType(r.Type) {
 		return fmt.Errorf("segment %d: unknown type %q", r.ID, r.Type)
 	}
-	s := &segment{rec: r, members: newSeqList[*user](nil)}
+	s := newSegment(r)
 	s.members.grow(len(r.Members))
-	s.rec.Members = nil
-	s.members.moved = func(u *user, slot int) { u.membershipOf(s).slot = slot }
 	members := make([]*user, 0, len(r.Members))
 	for _, id := range r.Members {
 		u, ok := t.users[id]
@@ -396,6 +405,7 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 		}
 		u.segs = append(u.segs, membership{seg: s, slot: s.members.Append(u)})
 	}
+	s.rev = fingerprint(r, s.members.items)
 	t.segments[r.ID] = s
 	return nil
 }

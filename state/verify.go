@@ -222,6 +222,16 @@ func checkSeq[T any](l *seqList[T], slotOf func(T) int) error {
 	if live != l.live {
 		return fmt.Errorf("live = %d, counted %d", l.live, live)
 	}
+	if l.seqs != nil {
+		if len(l.seqs) != len(l.items) {
+			return fmt.Errorf("%d items, %d sequence numbers", len(l.items), len(l.seqs))
+		}
+		for i, n := range l.seqs {
+			if (i > 0 && n <= l.seqs[i-1]) || n >= l.nextSeq {
+				return fmt.Errorf("sequence number %d at slot %d: not increasing, or not below %d", n, i, l.nextSeq)
+			}
+		}
+	}
 	for i := 1; i < len(l.tree); i++ {
 		want := 0
 		for j := i - (i & -i); j < i; j++ {

@@ -184,9 +184,32 @@ const bigTenant = 100_000
 // million users a few times grows to several times the memory it needs
 // before it shrinks again, which a memory-limited container does not
 // survive. Small states are left to the collector.
+// Concurrent calls start one goroutine, which frees once more if more
+// states were dropped while it ran.
 func (s *Server) released(c state.Counts) {
-	if c.Users+c.Devices >= bigTenant {
-		go debug.FreeOSMemory()
+	if c.Users+c.Devices < bigTenant {
+		return
+	}
+	for {
+		cur := s.freeing.Load()
+		if cur == 2 {
+			return // a pass is already due after the running one
+		}
+		if s.freeing.CompareAndSwap(cur, cur+1) {
+			if cur == 0 {
+				go s.freeMemory()
+			}
+			return
+		}
+	}
+}
+
+func (s *Server) freeMemory() {
+	for {
+		debug.FreeOSMemory()
+		if s.freeing.Add(-1) == 0 {
+			return
+		}
 	}
 }
 
@@ -234,8 +257,13 @@ func (s *Server) putUser(r *http.Request, t *state.Tenant, _ string) (int, any, 
 	return http.StatusOK, stored, nil
 }
 
+// getUser shows one user. The external ID is a query parameter, not a
+// path segment: IDs may hold "/" or be "..", which a path would not carry.
 func (s *Server) getUser(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
-	id := mux.Vars(r)["extId"]
+	id := r.URL.Query().Get("extId")
+	if id == "" {
+		return 0, nil, errors.New("extId is required: GET /_mock/users?extId=…")
+	}
 	d, ok := t.UserDetail(id)
 	if !ok {
 		return 0, nil, notFound(fmt.Sprintf("no user %q", id))
@@ -361,7 +389,7 @@ func (s *Server) clearFaults(r *http.Request, _ *state.Tenant, id string) (int, 
 
 func (s *Server) deleteFault(r *http.Request, _ *state.Tenant, id string) (int, any, error) {
 	if !s.faults.Delete(id, mux.Vars(r)["id"]) {
-		return 0, nil, fmt.Errorf("no fault rule %q", mux.Vars(r)["id"])
+		return 0, nil, notFound(fmt.Sprintf("no fault rule %q", mux.Vars(r)["id"]))
 	}
 	return http.StatusNoContent, nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -86,15 +87,16 @@ func TestControlUsers(t *testing.T) {
 	}
 }
 
-// TestControlUserDetail: GET /_mock/users/{extId} shows one user whole,
-// devices and segments included, and follows the API's writes.
+// TestControlUserDetail: GET /_mock/users?extId= shows one user whole,
+// devices and segments included, and follows the API's writes; any
+// external ID can be asked for, "/" and ".." included.
 func TestControlUserDetail(t *testing.T) {
 	t.Parallel()
 	h := MustHarness(t, mockserver.Options{})
 	wantOK(t, "tagUsers", h.Do(t, http.MethodPost, "/rest/3.0/tagUsers", `{"tag":"Gold","extIds":["id2"]}`))
 	wantOK(t, "disablePush", h.Do(t, http.MethodPost, "/rest/3.0/disablePush", `{"extId":"id2"}`))
 	var got state.UserDetail
-	h.control(t, testKey, http.MethodGet, "/_mock/users/id2", "", http.StatusOK, &got)
+	h.control(t, testKey, http.MethodGet, "/_mock/users?extId=id2", "", http.StatusOK, &got)
 	tn, _ := h.Store.Tenant(testKey)
 	detail, _ := tn.UserDetail("id2")
 	b, err := json.Marshal(detail)
@@ -104,16 +106,25 @@ func TestControlUserDetail(t *testing.T) {
 	var want state.UserDetail
 	MustUnmarshal(t, "the tenant's UserDetail", b, &want)
 	if !slices.Contains(got.Tags, "Gold") || len(got.Devices) == 0 || got.Devices[0].PushPermitted || len(got.Segments) == 0 {
-		t.Errorf("GET /_mock/users/id2 = %+v, want tag Gold, its devices with push off, its segments", got)
+		t.Errorf("GET /_mock/users?extId=id2 = %+v, want tag Gold, its devices with push off, its segments", got)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("GET /_mock/users/id2 differs from the tenant's UserDetail (-tenant +answer):\n%s", diff)
+		t.Errorf("GET /_mock/users?extId=id2 differs from the tenant's UserDetail (-tenant +answer):\n%s", diff)
 	}
-	r := h.DoKey(t, testKey, http.MethodGet, "/_mock/users/nobody", "")
-	wantProblemStatus(t, "GET /_mock/users/nobody", r, http.StatusNotFound, "/_mock/users/nobody")
-	r = h.DoKey(t, "wrong-key", http.MethodGet, "/_mock/users/id2", "")
+	for _, id := range []string{"a/../b", "..", "x//y", "ü ?#%"} {
+		h.control(t, testKey, http.MethodPost, "/_mock/users", `{"extId":"`+id+`","tags":["odd"]}`, http.StatusOK, nil)
+		h.control(t, testKey, http.MethodGet, "/_mock/users?extId="+url.QueryEscape(id), "", http.StatusOK, &got)
+		if got.ExtID != id {
+			t.Errorf("GET /_mock/users?extId=%s answered user %q", url.QueryEscape(id), got.ExtID)
+		}
+	}
+	r := h.DoKey(t, testKey, http.MethodGet, "/_mock/users?extId=nobody", "")
+	wantProblemStatus(t, "GET /_mock/users?extId=nobody", r, http.StatusNotFound, "/_mock/users")
+	r = h.DoKey(t, testKey, http.MethodGet, "/_mock/users", "")
+	wantProblemStatus(t, "GET /_mock/users without extId", r, http.StatusBadRequest, "/_mock/users")
+	r = h.DoKey(t, "wrong-key", http.MethodGet, "/_mock/users?extId=id2", "")
 	if r.Status != http.StatusForbidden {
-		t.Errorf("GET /_mock/users/id2 with a wrong key = %v, want 403", r)
+		t.Errorf("GET /_mock/users?extId=id2 with a wrong key = %v, want 403", r)
 	}
 }
 

@@ -388,7 +388,7 @@ func TestFaultDelete(t *testing.T) {
 	if r := h.Do(t, http.MethodPost, "/rest/3.0/untagUsers", `{"tag":"x","extIds":["id1"]}`); r.Status != http.StatusOK {
 		t.Errorf("untagUsers after its rule was deleted = %v, want 200", r)
 	}
-	wantProblemStatus(t, "DELETE /_mock/faults/f2 again", h.Do(t, http.MethodDelete, "/_mock/faults/f2", ""), http.StatusBadRequest, "/_mock/faults/f2")
+	wantProblemStatus(t, "DELETE /_mock/faults/f2 again", h.Do(t, http.MethodDelete, "/_mock/faults/f2", ""), http.StatusNotFound, "/_mock/faults/f2")
 
 	var cleared struct {
 		Cleared int `json:"cleared"`

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/gorilla/mux"
 )
 
 // apiPrefix is where every Netmera REST endpoint lives.
@@ -64,7 +66,7 @@ func (s *Server) routes() {
 	s.ctl(http.MethodPost, "reset", http.HandlerFunc(s.reset))
 	s.ctl(http.MethodPost, "seed", s.control(s.seed))
 	s.ctl(http.MethodPost, "users", s.control(s.putUser))
-	s.ctl(http.MethodGet, "users/{extId}", s.control(s.getUser))
+	s.ctl(http.MethodGet, "users", s.control(s.getUser))
 	s.ctl(http.MethodPost, "devices", s.control(s.putDevice))
 	s.ctl(http.MethodPost, "segments", s.control(s.putSegment))
 	s.ctl(http.MethodPost, "attributes", s.control(s.defineAttribute))
@@ -121,7 +123,22 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, r, http.StatusNotFound, "No static resource "+strings.TrimPrefix(r.URL.Path, "/")+".")
 }
 
+// allowed lists the methods the router serves r's path with, patterns
+// such as /_mock/faults/{id} included.
+func (s *Server) allowed(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		var match mux.RouteMatch
+		if s.router.Match(probe, &match) && match.MatchErr == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Allow", strings.Join(s.methods[r.URL.Path], ", "))
+	w.Header().Set("Allow", strings.Join(s.allowed(r), ", "))
 	writeProblem(w, r, http.StatusMethodNotAllowed, "Method '"+r.Method+"' is not supported.")
 }

@@ -115,6 +115,8 @@ func TestMethodNotAllowed(t *testing.T) {
 		{http.MethodPost, "/_mock/state", "GET, PUT"},
 		{http.MethodGet, "/_mock/reset", "POST"},
 		{http.MethodDelete, "/_mock/health", "GET"},
+		{http.MethodGet, "/_mock/faults/some-id", "DELETE"},
+		{http.MethodPut, "/_mock/users", "GET, POST"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -99,8 +100,11 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	router  *mux.Router
-	methods map[string][]string // path -> allowed methods, for 405 answers
+	methods map[string][]string // path -> methods, for the list of routes
 	started time.Time
+	// freeing is 0 when no memory is being handed back (see released), 1
+	// while it is, 2 when it must be done once more after that.
+	freeing atomic.Int32
 
 	doc       *openapi3.T
 	validator *contracts.Validator // nil when validation is off

@@ -3,6 +3,8 @@ package mockserver
 import (
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/netmera-mock/netmera-mock/state"
@@ -28,5 +30,36 @@ func TestPanicAnswers500(t *testing.T) {
 	want := `{"code":2001,"error":"An unexpected error occurred. Retry later."}` + "\n"
 	if rec.Code != http.StatusInternalServerError || rec.Body.String() != want {
 		t.Errorf("GET /panic (a handler that panics) = %d %q, want 500 %q", rec.Code, rec.Body, want)
+	}
+}
+
+// TestReleasedRunsOneFreeAtATime: many large states dropped at once start
+// one goroutine handing memory back, which runs at most once more; small
+// states start none.
+func TestReleasedRunsOneFreeAtATime(t *testing.T) {
+	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return &state.Dataset{}, nil }), state.Settings{}, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(store, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.released(state.Counts{Users: bigTenant - 1})
+	if got := s.freeing.Load(); got != 0 {
+		t.Fatalf("after a small state: freeing = %d, want 0", got)
+	}
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			s.released(state.Counts{Users: bigTenant})
+			if got := s.freeing.Load(); got < 0 || got > 2 {
+				t.Errorf("freeing = %d, want 0, 1 or 2", got)
+			}
+		})
+	}
+	wg.Wait()
+	for s.freeing.Load() != 0 {
+		runtime.Gosched() // the freeing goroutine finishes on its own
 	}
 }

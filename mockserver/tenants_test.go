@@ -104,8 +104,8 @@ func TestTenantIsolation(t *testing.T) {
 	if len(faultList.Faults) != 0 {
 		t.Errorf("GET /_mock/faults as tenant B lists %+v, want none: the rules are A's", faultList.Faults)
 	}
-	if r := h.DoKey(t, b, http.MethodDelete, "/_mock/faults/f1", ""); r.Status != http.StatusBadRequest {
-		t.Errorf("DELETE /_mock/faults/f1 as tenant B = %v, want 400: f1 is A's", r)
+	if r := h.DoKey(t, b, http.MethodDelete, "/_mock/faults/f1", ""); r.Status != http.StatusNotFound {
+		t.Errorf("DELETE /_mock/faults/f1 as tenant B = %v, want 404: f1 is A's", r)
 	}
 	wantJSON(t, "GET /_mock/faults as A", h.DoKey(t, a, http.MethodGet, "/_mock/faults", ""), &faultList)
 	if len(faultList.Faults) != 1 || faultList.Faults[0].Hits != 1 {

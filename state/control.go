@@ -156,6 +156,7 @@ func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
 		})
 		delete(t.segments, r.ID)
 	}
+	t.segmentDefs++
 	return r.ID, t.addSegment(r)
 }
 

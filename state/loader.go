@@ -401,7 +401,7 @@ func (l *Loader) finishSegments(records []SegmentRecord) error {
 			kept = append(kept, u)
 		}
 		s.members.fill(slices.Clip(kept))
-		s.rev = fingerprint(r, kept)
+		s.rev = fingerprint(r, kept, 0)
 		t.segments[r.ID] = s
 	}
 	return nil

@@ -101,12 +101,15 @@ func (t *Tenant) SegmentPage(id int64, from SegmentCursor, n int) (name string, 
 }
 
 // fingerprint identifies a segment's member list as it was made, for the
-// cursors of getSegmentUsers: a segment redefined with other members or
-// other details gets another, so that an old cursor is not read against
-// the new list's numbering, while one made again the same way (by a
-// reset) gets the same, under which old cursors still hold. FNV-1a over
-// the record and the members' external IDs.
-func fingerprint(r SegmentRecord, members []*user) uint64 {
+// cursors of getSegmentUsers, so that an old cursor is not read against
+// another list's numbering. A segment loaded again the same way (by a
+// reset) gets the same fingerprint, under which old cursors still hold;
+// one defined through the control API also mixes in def, the tenant's
+// count of such definitions, so that every redefinition gets its own.
+// It reads the record, the member count and the first and last members
+// only: reading every member would cost a cache miss each, a second at
+// start-up for a million users. FNV-1a.
+func fingerprint(r SegmentRecord, members []*user, def uint64) uint64 {
 	const prime = 1099511628211
 	h := uint64(14695981039346656037)
 	add := func(s string) {
@@ -115,9 +118,10 @@ func fingerprint(r SegmentRecord, members []*user) uint64 {
 		}
 		h = (h ^ 0xff) * prime // a separator no UTF-8 text contains
 	}
-	add(fmt.Sprintf("%d %s %s %d", r.ID, r.Name, r.Type, r.CreatedAt))
-	for _, u := range members {
-		add(u.extID)
+	add(fmt.Sprintf("%d %s %s %d %d %d", r.ID, r.Name, r.Type, r.CreatedAt, len(members), def))
+	if len(members) > 0 {
+		add(members[0].extID)
+		add(members[len(members)-1].extID)
 	}
 	return h
 }

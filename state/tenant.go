@@ -114,6 +114,8 @@ type Tenant struct {
 
 	// gen counts write locks taken: it changes whenever the state may have.
 	gen uint64
+	// segmentDefs counts segments defined after load (see fingerprint).
+	segmentDefs uint64
 }
 
 // lock takes the write lock and marks the state as possibly changed.
@@ -405,7 +407,7 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 		}
 		u.segs = append(u.segs, membership{seg: s, slot: s.members.Append(u)})
 	}
-	s.rev = fingerprint(r, s.members.items)
+	s.rev = fingerprint(r, s.members.items, t.segmentDefs)
 	t.segments[r.ID] = s
 	return nil
 }

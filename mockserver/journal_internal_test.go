@@ -12,14 +12,7 @@ import (
 // TestPanicIsJournaled checks that the journal records what a client got
 // from a handler that panicked: the 500 envelope, not a made-up 200.
 func TestPanicIsJournaled(t *testing.T) {
-	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return &state.Dataset{}, nil }), state.Settings{}, "k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(store, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newEmptyServer(t)
 	s.router.Handle("/rest/3.0/panic", s.api(func(*http.Request, *state.Tenant) (any, error) { panic("boom") }))
 	req := httptest.NewRequest(http.MethodGet, "/rest/3.0/panic", nil)
 	req.Header.Set(apiKeyHeader, "k")

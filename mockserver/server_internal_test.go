@@ -14,14 +14,7 @@ import (
 // that panics answers Netmera's 500 envelope instead of dropping the
 // connection.
 func TestPanicAnswers500(t *testing.T) {
-	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return &state.Dataset{}, nil }), state.Settings{}, "k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(store, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newEmptyServer(t)
 	s.router.Handle("/rest/3.0/panic", s.api(func(*http.Request, *state.Tenant) (any, error) { panic("boom") }))
 	req := httptest.NewRequest(http.MethodGet, "/rest/3.0/panic", nil)
 	req.Header.Set(apiKeyHeader, "k")
@@ -37,14 +30,7 @@ func TestPanicAnswers500(t *testing.T) {
 // one goroutine handing memory back, which runs at most once more; small
 // states start none.
 func TestReleasedRunsOneFreeAtATime(t *testing.T) {
-	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return &state.Dataset{}, nil }), state.Settings{}, "k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(store, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newEmptyServer(t)
 	s.released(state.Counts{Users: bigTenant - 1})
 	if got := s.freeing.Load(); got != 0 {
 		t.Fatalf("after a small state: freeing = %d, want 0", got)
@@ -62,4 +48,19 @@ func TestReleasedRunsOneFreeAtATime(t *testing.T) {
 	for s.freeing.Load() != 0 {
 		runtime.Gosched() // the freeing goroutine finishes on its own
 	}
+}
+
+// newEmptyServer serves one tenant of no data under key "k", with the
+// default options.
+func newEmptyServer(t *testing.T) *Server {
+	t.Helper()
+	store, err := state.NewStore(state.FromDataset(func() (*state.Dataset, error) { return &state.Dataset{}, nil }), state.Settings{}, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(store, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

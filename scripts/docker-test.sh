@@ -57,10 +57,12 @@ PROJECT=
 HAVE_CONTRACT=0
 
 # Ends a background job and what it started (the job is a subshell).
+# killtree stops a process and its descendants. One that has exited
+# already is not an error (under set -e it would fail the whole run).
 killtree() {
   local child
   for child in $(pgrep -P "$1" 2>/dev/null); do killtree "$child"; done
-  kill "$1" 2>/dev/null
+  kill "$1" 2>/dev/null || true
 }
 
 cleanup() {

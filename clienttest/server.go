@@ -1,8 +1,6 @@
 package clienttest
 
 import (
-	"encoding/json"
-	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -53,15 +51,19 @@ func NewServer(t TB, opts ...Option) *Server {
 }
 
 func startServer(c config) (*Server, error) {
-	seed, err := seedFunc(c)
+	seeder, err := newSeeder(c)
 	if err != nil {
 		return nil, err
 	}
-	store, err := state.NewStore(seed, c.settings, c.key)
+	store, err := state.NewStore(seeder.SeedFunc(), c.settings, c.key)
 	if err != nil {
 		return nil, err
 	}
-	h, err := mockserver.New(store, c.server)
+	opts := c.server
+	if opts.Seeder == nil {
+		opts.Seeder = seeder.Reseed
+	}
+	h, err := mockserver.New(store, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -70,49 +72,20 @@ func startServer(c config) (*Server, error) {
 	return &Server{URL: ts.URL, APIKey: c.key, Client: ts.Client(), ts: ts, store: store, rec: rec}, nil
 }
 
-// seedFunc generates the data and lays the fixtures file and the dataset
-// over it. Overlays are kept as JSON and decoded afresh on every call, so
-// that each reset starts from untouched values.
-func seedFunc(c config) (state.SeedFunc, error) {
-	var overlays [][]byte
+// newSeeder generates the data and lays the fixtures file and the
+// dataset over it.
+func newSeeder(c config) (*fixtures.Seeder, error) {
+	var overlays []*state.Dataset
 	if c.fixtures != "" {
 		d, err := fixtures.Load(c.fixtures)
 		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(d)
-		if err != nil {
-			return nil, fmt.Errorf("fixtures %s: %w", c.fixtures, err)
-		}
-		overlays = append(overlays, b)
+		overlays = append(overlays, d)
 	}
-	if c.overlay != nil {
-		b, err := json.Marshal(c.overlay)
-		if err != nil {
-			return nil, fmt.Errorf("dataset: %w", err)
-		}
-		overlays = append(overlays, b)
-	}
+	overlays = append(overlays, c.overlay)
 	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages, SkipExamples: c.skipExamples}
-	if len(overlays) == 0 {
-		return fixtures.Seed(opts), nil
-	}
-	return state.FromDataset(func() (*state.Dataset, error) {
-		d, err := fixtures.Generate(opts)
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range overlays {
-			var top state.Dataset
-			if err := json.Unmarshal(b, &top); err != nil {
-				return nil, err
-			}
-			if d, err = fixtures.Merge(d, &top); err != nil {
-				return nil, err
-			}
-		}
-		return d, nil
-	}), nil
+	return fixtures.NewSeeder(opts, overlays...)
 }
 
 // Tenant returns the fake's app: every read of its state, and writes for

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -14,10 +13,9 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/netmera-mock/netmera-mock/contracts"
-	"github.com/netmera-mock/netmera-mock/fixtures"
 	"github.com/netmera-mock/netmera-mock/internal/faults"
 	"github.com/netmera-mock/netmera-mock/internal/journal"
+	"github.com/netmera-mock/netmera-mock/internal/spec"
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
@@ -25,8 +23,11 @@ import (
 const controlPrefix = "/_mock/"
 
 // DefaultSeedUsers is how many users POST /_mock/seed generates when the
-// body names no size.
-const DefaultSeedUsers = 1000
+// body names no size, and MaxSeedUsers the most it generates.
+const (
+	DefaultSeedUsers = 1000
+	MaxSeedUsers     = 100_000_000
+)
 
 type healthResponse struct {
 	Status  string       `json:"status"`
@@ -45,6 +46,30 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 // ready is the readiness answer: the data is loaded and requests are served.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"ready": true, "tenants": s.store.Len()})
+}
+
+// serveControl serves /_mock/, once the lock allows it.
+func (s *Server) serveControl(x *exchange, r *http.Request) {
+	if !s.controlAllowed(x, r) {
+		return
+	}
+	s.control.ServeHTTP(x, r)
+}
+
+// controlMethodNotAllowed answers a known control path with another
+// method, listing in Allow the methods the path is served with.
+func (s *Server) controlMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		var match mux.RouteMatch
+		if s.control.Match(probe, &match) && match.MatchErr == nil {
+			allow = append(allow, m)
+		}
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeProblem(w, r, http.StatusMethodNotAllowed, "Method '"+r.Method+"' is not supported.")
 }
 
 // controlAllowed enforces Options.NoControl and Options.AdminToken on
@@ -78,7 +103,9 @@ func (s *Server) controlAllowed(w http.ResponseWriter, r *http.Request) bool {
 // to answer; an error answers 400 as a problem detail.
 type controlFunc func(r *http.Request, t *state.Tenant, id string) (int, any, error)
 
-func (s *Server) control(fn controlFunc) http.Handler {
+// tenantControl adapts a control endpoint: it finds the caller's tenant
+// and writes the endpoint's answer, or its error as a problem detail.
+func (s *Server) tenantControl(fn controlFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get(apiKeyHeader)
 		t, ok := s.store.Tenant(key)
@@ -89,8 +116,11 @@ func (s *Server) control(fn controlFunc) http.Handler {
 		status, body, err := fn(r, t, state.HashKey(key).String())
 		if err != nil {
 			status = http.StatusBadRequest
-			if errors.As(err, new(notFound)) {
+			switch {
+			case errors.As(err, new(notFound)):
 				status = http.StatusNotFound
+			case errors.As(err, new(notImplementedError)):
+				status = http.StatusNotImplemented
 			}
 			writeProblem(w, r, status, err.Error())
 			return
@@ -109,14 +139,15 @@ type notFound string
 
 func (e notFound) Error() string { return string(e) }
 
+// notImplementedError is a control error answered 501.
+type notImplementedError string
+
+func (e notImplementedError) Error() string { return string(e) }
+
 // decodeControl decodes a control body strictly: unknown fields are errors,
 // so that a typo does not pass silently.
-func decodeControl(r *http.Request, v any) error {
-	b, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
+func (s *Server) decodeControl(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("body: %w", err)
@@ -135,7 +166,7 @@ func (s *Server) exportState(r *http.Request, t *state.Tenant, _ string) (int, a
 // format GET /_mock/state exports: an export imported again exports the same.
 func (s *Server) importState(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	var d state.Dataset
-	if err := decodeControl(r, &d); err != nil {
+	if err := s.decodeControl(r, &d); err != nil {
 		return 0, nil, err
 	}
 	before := t.Counts()
@@ -165,7 +196,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "reset", "counts": s.store.Total()})
 		return
 	}
-	s.control(func(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	s.tenantControl(func(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 		before := t.Counts()
 		if err := s.store.Reset(r.Header.Get(apiKeyHeader)); err != nil {
 			return 0, nil, err
@@ -222,15 +253,18 @@ func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, err
 		Segments int   `json:"segments"`
 		Messages int   `json:"messages"`
 	}
-	if err := decodeControl(r, &req); err != nil {
+	if err := s.decodeControl(r, &req); err != nil {
 		return 0, nil, err
 	}
 	spec := SeedSpec{Seed: req.Seed, Users: DefaultSeedUsers, Segments: req.Segments, Messages: req.Messages}
 	if req.Users != nil {
 		spec.Users = *req.Users
 	}
-	if spec.Users < 0 || spec.Users > fixtures.MaxUsers { // named as the body names it
-		return 0, nil, fmt.Errorf("users must be between 0 and %d", fixtures.MaxUsers)
+	if spec.Users < 0 || spec.Users > MaxSeedUsers { // named as the body names it
+		return 0, nil, fmt.Errorf("users must be between 0 and %d", MaxSeedUsers)
+	}
+	if s.opts.Seeder == nil {
+		return 0, nil, notImplementedError("this server has no seeder: it was made without mockserver.Options.Seeder")
 	}
 	before := t.Counts()
 	if err := s.store.Reseed(r.Header.Get(apiKeyHeader), s.opts.Seeder(spec)); err != nil {
@@ -240,14 +274,9 @@ func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, err
 	return http.StatusOK, map[string]any{"status": "seeded", "seed": spec, "counts": t.Counts()}, nil
 }
 
-// generatedSeed is the default Options.Seeder: generated fixtures.
-func generatedSeed(spec SeedSpec) state.SeedFunc {
-	return fixtures.Seed(fixtures.Options{Seed: spec.Seed, Users: spec.Users, Segments: spec.Segments, Messages: spec.Messages})
-}
-
 func (s *Server) putUser(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	var u state.UserRecord
-	if err := decodeControl(r, &u); err != nil {
+	if err := s.decodeControl(r, &u); err != nil {
 		return 0, nil, err
 	}
 	if err := t.PutUser(u); err != nil {
@@ -273,7 +302,7 @@ func (s *Server) getUser(r *http.Request, t *state.Tenant, _ string) (int, any, 
 
 func (s *Server) putDevice(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	var d state.DeviceRecord
-	if err := decodeControl(r, &d); err != nil {
+	if err := s.decodeControl(r, &d); err != nil {
 		return 0, nil, err
 	}
 	stored, err := t.PutDevice(d)
@@ -285,7 +314,7 @@ func (s *Server) putDevice(r *http.Request, t *state.Tenant, _ string) (int, any
 
 func (s *Server) putSegment(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	var seg state.SegmentRecord
-	if err := decodeControl(r, &seg); err != nil {
+	if err := s.decodeControl(r, &seg); err != nil {
 		return 0, nil, err
 	}
 	id, err := t.PutSegment(seg)
@@ -297,7 +326,7 @@ func (s *Server) putSegment(r *http.Request, t *state.Tenant, _ string) (int, an
 
 func (s *Server) defineAttribute(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	var a state.AttributeDef
-	if err := decodeControl(r, &a); err != nil {
+	if err := s.decodeControl(r, &a); err != nil {
 		return 0, nil, err
 	}
 	if err := t.DefineAttribute(a); err != nil {
@@ -308,7 +337,7 @@ func (s *Server) defineAttribute(r *http.Request, t *state.Tenant, _ string) (in
 
 func (s *Server) defineCategory(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	var c state.Category
-	if err := decodeControl(r, &c); err != nil {
+	if err := s.decodeControl(r, &c); err != nil {
 		return 0, nil, err
 	}
 	stored, err := t.DefineCategory(c)
@@ -320,7 +349,7 @@ func (s *Server) defineCategory(r *http.Request, t *state.Tenant, _ string) (int
 
 func (s *Server) createMessage(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	var m state.MessageRecord
-	if err := decodeControl(r, &m); err != nil {
+	if err := s.decodeControl(r, &m); err != nil {
 		return 0, nil, err
 	}
 	stored, err := t.CreateMessage(m)
@@ -366,7 +395,7 @@ func (s *Server) clearRequests(r *http.Request, _ *state.Tenant, id string) (int
 
 func (s *Server) addFault(r *http.Request, _ *state.Tenant, id string) (int, any, error) {
 	var rule faults.Rule
-	if err := decodeControl(r, &rule); err != nil {
+	if err := s.decodeControl(r, &rule); err != nil {
 		return 0, nil, err
 	}
 	if rule.Path != "" && !strings.HasPrefix(rule.Path, "/") {
@@ -406,6 +435,6 @@ func (s *Server) openAPI(asJSON bool) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "application/yaml")
-		_, _ = w.Write(contracts.Document())
+		_, _ = w.Write(spec.Document())
 	})
 }

@@ -15,6 +15,16 @@ import (
 // makes one from a Dataset; fixtures.Seed from generated fixtures.
 type SeedFunc func(Settings) (*Tenant, error)
 
+// SeedSpec names generated data: a seed and sizes (zero sizes mean the
+// generator's defaults). POST /_mock/seed takes it as its body, and
+// fixtures.Seeder turns it into a SeedFunc.
+type SeedSpec struct {
+	Seed     int64 `json:"seed"`
+	Users    int   `json:"users"`
+	Segments int   `json:"segments"`
+	Messages int   `json:"messages"`
+}
+
 // FromDataset returns a SeedFunc that loads the Dataset data returns; data
 // must return a fresh Dataset on every call.
 func FromDataset(data func() (*Dataset, error)) SeedFunc {

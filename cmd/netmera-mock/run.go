@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -68,50 +67,30 @@ func newLogger(c *config, w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
 }
 
-// loadOverlay reads the fixtures file, once, as JSON to lay on top of
-// generated data; nil when there is none.
-func loadOverlay(c *config) ([]byte, error) {
+// newSeeder builds the data every tenant starts from: generated fixtures,
+// with the -fixtures file laid on top.
+func newSeeder(c *config) (*fixtures.Seeder, error) {
+	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages}
 	if c.fixtures == "" {
-		return nil, nil
+		return fixtures.NewSeeder(opts)
 	}
 	d, err := fixtures.Load(c.fixtures)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(d)
-}
-
-// seedFunc builds the data every tenant starts from: generated fixtures,
-// with the overlay (a fixtures file, as JSON) laid on top.
-func seedFunc(c *config, overlay []byte) state.SeedFunc {
-	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages}
-	if overlay == nil {
-		return fixtures.Seed(opts)
-	}
-	return state.FromDataset(func() (*state.Dataset, error) {
-		d, err := fixtures.Generate(opts)
-		if err != nil {
-			return nil, err
-		}
-		var top state.Dataset // decoded afresh: each tenant gets its own copy
-		if err := json.Unmarshal(overlay, &top); err != nil {
-			return nil, err
-		}
-		return fixtures.Merge(d, &top)
-	})
+	return fixtures.NewSeeder(opts, d)
 }
 
 func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	start := time.Now()
-	overlay, err := loadOverlay(c)
+	seeder, err := newSeeder(c)
 	if err != nil {
 		return err
 	}
-	seed := seedFunc(c, overlay)
 	// Seeding allocates a lot that lives on: a lighter garbage collector
 	// while it runs halves start-up for a million users.
 	gc := debug.SetGCPercent(400)
-	store, err := state.NewStore(seed, c.settings, c.apiKeys...)
+	store, err := state.NewStore(seeder.SeedFunc(), c.settings, c.apiKeys...)
 	if err == nil && c.anyKey {
 		store.AcceptAnyKey(c.maxTenants)
 	}
@@ -135,11 +114,7 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 		}
 	}
 	c.server.Logger = log
-	c.server.Seeder = func(spec mockserver.SeedSpec) state.SeedFunc {
-		sc := *c
-		sc.seed, sc.users, sc.segments, sc.messages = spec.Seed, spec.Users, spec.Segments, spec.Messages
-		return seedFunc(&sc, overlay)
-	}
+	c.server.Seeder = seeder.Reseed
 	srv, err := mockserver.New(store, c.server)
 	if err != nil {
 		return err

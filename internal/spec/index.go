@@ -108,20 +108,60 @@ func isLenient(name string, lenient []string) bool {
 	return false
 }
 
-// CheckBody validates a parsed body: the value jsonvalue.Parse returned.
-// It reads nulls as the handlers do (a null member is absent, a null list
-// element the zero value of its type, unless the schema admits null) and
-// rewrites them so in v itself, so that the handlers see what was
-// validated. It returns nil or a *ValidationError.
-func (o *Operation) CheckBody(v any) (any, error) {
+// CheckBody validates a parsed body: the value jsonvalue.Parse returned,
+// which it does not modify. It reads nulls as the handlers do (a null
+// member is absent, a null list element the zero value of its type, unless
+// the schema admits null), on a copy when there are any. It returns nil or
+// a *ValidationError.
+func (o *Operation) CheckBody(v any) error {
 	if o.Body == nil {
-		return v, nil
+		return nil
 	}
-	v = zeroNulls(v, o.Body)
+	if hasNull(v) {
+		v = zeroNulls(cloneValue(v), o.Body)
+	}
 	if err := o.Body.VisitJSON(v, openapi3.VisitAsRequest()); err != nil {
-		return v, bodyError(err)
+		return bodyError(err)
 	}
-	return v, nil
+	return nil
+}
+
+func hasNull(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		for _, e := range t {
+			if hasNull(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if hasNull(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func cloneValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(t))
+		for k, e := range t {
+			c[k] = cloneValue(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(t))
+		for i, e := range t {
+			c[i] = cloneValue(e)
+		}
+		return c
+	}
+	return v
 }
 
 // bodyError maps a schema error of the body as requestError does.

@@ -33,8 +33,7 @@ func fastValidate(x *Index, r *http.Request, body []byte) error {
 	if err != nil {
 		return invalidJSON(err)
 	}
-	_, err = op.CheckBody(v)
-	return err
+	return op.CheckBody(v)
 }
 
 // outcome is what a validation answered, comparable.

@@ -92,6 +92,9 @@ func (s *Server) control(fn controlFunc) http.Handler {
 			if errors.As(err, new(notFound)) {
 				status = http.StatusNotFound
 			}
+			if errors.As(err, new(conflict)) {
+				status = http.StatusConflict
+			}
 			writeProblem(w, r, status, err.Error())
 			return
 		}
@@ -108,6 +111,10 @@ func (s *Server) control(fn controlFunc) http.Handler {
 type notFound string
 
 func (e notFound) Error() string { return string(e) }
+
+// conflict is a control error answered 409: the request is fine, but the
+// tenant's state refuses it (it is full), until the caller changes that.
+type conflict struct{ error }
 
 // decodeControl decodes a control body strictly: unknown fields are errors,
 // so that a typo does not pass silently.
@@ -373,6 +380,9 @@ func (s *Server) addFault(r *http.Request, _ *state.Tenant, id string) (int, any
 		rule.Path = apiPrefix + rule.Path
 	}
 	stored, err := s.faults.Add(id, rule)
+	if errors.Is(err, faults.ErrFull) {
+		return 0, nil, conflict{fmt.Errorf("%w (DELETE /_mock/faults/{id} removes one, DELETE /_mock/faults all)", err)}
+	}
 	if err != nil {
 		return 0, nil, err
 	}

@@ -125,12 +125,6 @@ func NewSet(seed int64, opts ...Option) *Set {
 	return s
 }
 
-// MaxLatency is the longest latency a rule of s may ask.
-func (s *Set) MaxLatency() time.Duration { return s.maxLatency }
-
-// MaxRules is how many rules one tenant of s may hold.
-func (s *Set) MaxRules() int { return s.maxRules }
-
 // get returns tenant's rules, or nil if it never had any.
 func (s *Set) get(tenant string) *tenantRules {
 	return (*s.tenants.Load())[tenant]

@@ -119,6 +119,8 @@ func (s *Server) tenantControl(fn controlFunc) http.Handler {
 			switch {
 			case errors.As(err, new(notFound)):
 				status = http.StatusNotFound
+			case errors.As(err, new(conflict)):
+				status = http.StatusConflict
 			case errors.As(err, new(notImplementedError)):
 				status = http.StatusNotImplemented
 			}
@@ -138,6 +140,10 @@ func (s *Server) tenantControl(fn controlFunc) http.Handler {
 type notFound string
 
 func (e notFound) Error() string { return string(e) }
+
+// conflict is a control error answered 409: the request is fine, but the
+// tenant's state refuses it (it is full), until the caller changes that.
+type conflict struct{ error }
 
 // notImplementedError is a control error answered 501.
 type notImplementedError string
@@ -402,6 +408,9 @@ func (s *Server) addFault(r *http.Request, _ *state.Tenant, id string) (int, any
 		rule.Path = apiPrefix + rule.Path
 	}
 	stored, err := s.faults.Add(id, rule)
+	if errors.Is(err, faults.ErrFull) {
+		return 0, nil, conflict{fmt.Errorf("%w (DELETE /_mock/faults/{id} removes one, DELETE /_mock/faults all)", err)}
+	}
 	if err != nil {
 		return 0, nil, err
 	}

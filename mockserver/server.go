@@ -52,6 +52,10 @@ type Options struct {
 	JournalSize int
 	// FaultSeed seeds the draws of probabilistic fault rules.
 	FaultSeed int64
+	// FaultMaxLatency is the longest latencyMs a fault rule may ask; 0
+	// means 30 s. Keep it below the http.Server's WriteTimeout: an answer
+	// held past that is never delivered.
+	FaultMaxLatency time.Duration
 	// AdminToken, when set, is required as "Authorization: Bearer <token>"
 	// on /_mock/ (except /_mock/health and /_mock/ready).
 	AdminToken string
@@ -146,8 +150,8 @@ func New(store *state.Store, opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: store, opts: opts, log: log, started: time.Now(),
-		api: map[string]*endpoint{}, control: mux.NewRouter(), doc: opts.Document, faults: faults.NewSet(opts.FaultSeed)}
+	s := &Server{store: store, opts: opts, log: log, started: time.Now(), api: map[string]*endpoint{}, control: mux.NewRouter(),
+		doc: opts.Document, faults: faults.NewSet(opts.FaultSeed, faults.MaxLatency(opts.FaultMaxLatency))}
 	if s.doc == nil {
 		doc, err := spec.Default()
 		if err != nil {

@@ -203,7 +203,7 @@ func TestStateFileSavedDespiteSlowRequest(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	addr, logs, stop := startRun(t, "-api-key", key, "-users", "20", "-state-file", path, "-save-interval", "0")
 	base := "http://" + addr
-	mustCall(t, http.MethodPost, base+"/_mock/faults", key, `{"path":"getDevices","latencyMs":120000}`, http.StatusCreated)
+	mustCall(t, http.MethodPost, base+"/_mock/faults", key, `{"path":"getDevices","latencyMs":30000}`, http.StatusCreated)
 	slow := make(chan int, 1)
 	go func() {
 		status, _ := call(&http.Client{Timeout: 5 * time.Minute}, http.MethodGet, base+"/rest/3.0/getDevices?extId=id1", key, "")

@@ -23,6 +23,10 @@ import (
 // version is stamped at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
+// writeTimeout bounds the writing of an answer; fault rules may delay one
+// by half of it at most.
+const writeTimeout = 60 * time.Second
+
 // run is the whole command, testable without a process: it serves until
 // ctx is cancelled, then shuts down gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -115,6 +119,7 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	}
 	c.server.Logger = log
 	c.server.Seeder = seeder.Reseed
+	c.server.FaultMaxLatency = writeTimeout / 2 // a delayed answer must still make the write timeout
 	srv, err := mockserver.New(store, c.server)
 	if err != nil {
 		return err
@@ -137,7 +142,7 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

@@ -107,6 +107,19 @@ func (s *Set) Clear(tenant string) int {
 	return len(t.rules)
 }
 
+// ClearAll removes the rules of every tenant and returns how many it
+// removed in all.
+func (s *Set) ClearAll() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, t := range s.tenants {
+		n += len(t.rules)
+	}
+	clear(s.tenants)
+	return n
+}
+
 // Delete removes tenant's rule id and reports whether there was one.
 func (s *Set) Delete(tenant, id string) bool {
 	s.mu.Lock()

@@ -1,9 +1,11 @@
 package clienttest
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/netmera-mock/netmera-mock/fixtures"
 	"github.com/netmera-mock/netmera-mock/mockserver"
@@ -30,9 +32,10 @@ type Server struct {
 	// Client is an *http.Client that reaches the fake.
 	Client *http.Client
 
-	ts    *httptest.Server
-	store *state.Store
-	rec   *recorder
+	ts      *httptest.Server
+	handler http.Handler // the fake, unrecorded
+	store   *state.Store
+	rec     *recorder
 }
 
 // NewServer starts a fake Netmera API seeded from the options, and closes
@@ -69,7 +72,7 @@ func startServer(c config) (*Server, error) {
 	}
 	rec := &recorder{}
 	ts := httptest.NewServer(rec.wrap(h))
-	return &Server{URL: ts.URL, APIKey: c.key, Client: ts.Client(), ts: ts, store: store, rec: rec}, nil
+	return &Server{URL: ts.URL, APIKey: c.key, Client: ts.Client(), ts: ts, handler: h, store: store, rec: rec}, nil
 }
 
 // newSeeder generates the data and lays the fixtures file and the
@@ -145,11 +148,17 @@ func (s *Server) Message(id int64) (state.MessageRecord, bool) {
 // Export returns the app's whole state, as GET /_mock/state does.
 func (s *Server) Export() *state.Dataset { return s.Tenant().Export() }
 
-// Reset puts the app back to its seeded state and forgets the recorded
-// requests.
+// Reset puts the app back to its seeded state and clears everything a
+// test left behind: the requests recorded here, and the fake's request
+// journal and fault rules (GET /_mock/requests, /_mock/faults). It is
+// POST /_mock/reset, which is not itself recorded.
 func (s *Server) Reset() error {
-	if err := s.store.Reset(s.APIKey); err != nil {
-		return err
+	req := httptest.NewRequest(http.MethodPost, "/_mock/reset", nil)
+	req.Header.Set("X-netmera-api-key", s.APIKey)
+	w := httptest.NewRecorder()
+	s.handler.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		return fmt.Errorf("clienttest: reset: POST /_mock/reset answered %d %s", w.Code, strings.TrimSpace(w.Body.String()))
 	}
 	s.rec.clear()
 	return nil

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,13 +185,42 @@ func (s *Server) importState(r *http.Request, t *state.Tenant, _ string) (int, a
 	return http.StatusOK, map[string]any{"status": "imported", "counts": t.Counts()}, nil
 }
 
+// resetParts names what POST /_mock/reset clears besides the data, as
+// ?keep= names them to leave them alone.
+var resetParts = []string{"requests", "faults"}
+
+// resetKeep reads ?keep=requests,faults (or keep given twice).
+func resetKeep(q url.Values) (map[string]bool, error) {
+	keep := map[string]bool{}
+	for _, v := range q["keep"] {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			if !slices.Contains(resetParts, part) {
+				return nil, fmt.Errorf("keep names what a reset leaves alone: %s; not %q", strings.Join(resetParts, ", "), part)
+			}
+			keep[part] = true
+		}
+	}
+	return keep, nil
+}
+
 // reset puts the caller's tenant, or every tenant with ?all=true, back to
-// its seeded state. Resetting every tenant needs a configured key: a
-// tenant that AcceptAnyKey let in must not reset the others.
+// its seeded state, and clears its request journal and its fault rules
+// unless ?keep= names them, as WireMock's reset clears everything.
+// Resetting every tenant needs a configured key: a tenant that
+// AcceptAnyKey let in must not reset the others.
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("all") == "true" {
 		if !s.store.Configured(r.Header.Get(apiKeyHeader)) {
 			writeProblem(w, r, http.StatusForbidden, "Resetting every tenant needs a key given with -api-key in X-netmera-api-key.")
+			return
+		}
+		keep, err := resetKeep(r.URL.Query())
+		if err != nil {
+			writeProblem(w, r, http.StatusBadRequest, err.Error())
 			return
 		}
 		before := s.store.Total()
@@ -199,17 +230,37 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.released(before)
-		writeJSON(w, http.StatusOK, map[string]any{"status": "reset", "counts": s.store.Total()})
+		cleared := s.clearParts(keep, s.journal.ClearAll, s.faults.ClearAll)
+		writeJSON(w, http.StatusOK, map[string]any{"status": "reset", "counts": s.store.Total(), "cleared": cleared})
 		return
 	}
-	s.tenantControl(func(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	s.tenantControl(func(r *http.Request, t *state.Tenant, id string) (int, any, error) {
+		keep, err := resetKeep(r.URL.Query())
+		if err != nil {
+			return 0, nil, err
+		}
 		before := t.Counts()
 		if err := s.store.Reset(r.Header.Get(apiKeyHeader)); err != nil {
 			return 0, nil, err
 		}
 		s.released(before)
-		return http.StatusOK, map[string]any{"status": "reset", "counts": t.Counts()}, nil
+		cleared := s.clearParts(keep, func() int { return s.journal.Clear(id) }, func() int { return s.faults.Clear(id) })
+		return http.StatusOK, map[string]any{"status": "reset", "counts": t.Counts(), "cleared": cleared}, nil
 	}).ServeHTTP(w, r)
+}
+
+// clearParts clears the journal and the fault rules through the given
+// functions unless keep names them, and says how many entries and rules
+// went. A journal turned off has nothing to clear.
+func (s *Server) clearParts(keep map[string]bool, requests, faults func() int) map[string]int {
+	cleared := map[string]int{}
+	if !keep["requests"] && s.journal != nil {
+		cleared["requests"] = requests()
+	}
+	if !keep["faults"] {
+		cleared["faults"] = faults()
+	}
+	return cleared
 }
 
 // bigTenant is the size from which replacing a tenant's state hands the

@@ -271,6 +271,18 @@ func (s *Set) Clear(tenant string) int {
 	return n
 }
 
+// ClearAll removes the rules of every tenant and returns how many it
+// removed in all.
+func (s *Set) ClearAll() int {
+	n := 0
+	if m := s.tenants.Load(); m != nil {
+		for tenant := range *m {
+			n += s.Clear(tenant)
+		}
+	}
+	return n
+}
+
 // Delete removes tenant's rule id and reports whether there was one.
 func (s *Set) Delete(tenant, id string) bool {
 	t := s.get(tenant)

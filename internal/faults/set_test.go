@@ -325,6 +325,27 @@ func TestTenantsIsolated(t *testing.T) {
 	}
 }
 
+func TestClearAll(t *testing.T) {
+	s := NewSet(1)
+	MustAdd(t, s, "A", Rule{Path: "/x", Status: 500})
+	MustAdd(t, s, "A", Rule{Path: "/y", Status: 500})
+	MustAdd(t, s, "B", Rule{Path: "/x", Status: 502})
+	if n := s.ClearAll(); n != 3 {
+		t.Errorf("ClearAll() = %d, want 3", n)
+	}
+	for _, tenant := range []string{"A", "B"} {
+		if got := s.List(tenant); len(got) != 0 {
+			t.Errorf("List(%s) after ClearAll = %+v, want no rules", tenant, got)
+		}
+	}
+	if r := MustAdd(t, s, "A", Rule{Path: "/x", Status: 500}); r.ID != "f1" {
+		t.Errorf("the first rule added after ClearAll has id %q, want f1", r.ID)
+	}
+	if n := s.ClearAll(); n != 1 {
+		t.Errorf("ClearAll() again = %d, want 1", n)
+	}
+}
+
 func TestConcurrentMatch(t *testing.T) {
 	const times, workers, each = 100, 8, 50
 	s := NewSet(3)

@@ -269,6 +269,22 @@ func (j *Journal) Clear(tenant string) int {
 	return n
 }
 
+// ClearAll clears every tenant, as Clear does each, and returns how many
+// entries it removed in all.
+func (j *Journal) ClearAll() int {
+	j.mu.RLock()
+	tenants := make([]string, 0, len(j.tenants))
+	for t := range j.tenants {
+		tenants = append(tenants, t)
+	}
+	j.mu.RUnlock()
+	n := 0
+	for _, t := range tenants {
+		n += j.Clear(t)
+	}
+	return n
+}
+
 // Dropped returns how many entries of tenant the bounds evicted since the
 // journal was made or the tenant last cleared.
 func (j *Journal) Dropped(tenant string) uint64 {

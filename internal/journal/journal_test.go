@@ -153,6 +153,18 @@ func TestTenantsIsolated(t *testing.T) {
 	if got := j.List(Filter{Tenant: "A"}); got == nil || len(got) != 0 {
 		t.Errorf("List(A) after Clear = %#v, want an empty non-nil slice", got)
 	}
+	j.Add(Entry{Tenant: "A", Method: "GET", Path: "/a"})
+	if n := j.ClearAll(); n != 3 {
+		t.Errorf("ClearAll() with one entry of A and two of B = %d, want 3", n)
+	}
+	for _, tenant := range []string{"A", "B"} {
+		if n := j.Count(Filter{Tenant: tenant}); n != 0 {
+			t.Errorf("Count(%s) after ClearAll = %d, want 0", tenant, n)
+		}
+	}
+	if seq := j.Add(Entry{Tenant: "A", Method: "GET", Path: "/a"}); seq != 5 {
+		t.Errorf("Add after ClearAll gave Seq %d, want 5 (Seq is never reused)", seq)
+	}
 }
 
 func TestFilter(t *testing.T) {

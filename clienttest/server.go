@@ -91,6 +91,10 @@ func newSeeder(c config) (*fixtures.Seeder, error) {
 	return fixtures.NewSeeder(opts, overlays...)
 }
 
+// Close shuts the fake down and waits for requests under way. NewServer
+// already closes it when the test ends; Close is for ending it sooner.
+func (s *Server) Close() { s.ts.Close() }
+
 // Tenant returns the fake's app: every read of its state, and writes for
 // setting a case up (they bypass HTTP and the recorder).
 func (s *Server) Tenant() *state.Tenant {

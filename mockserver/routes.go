@@ -62,32 +62,32 @@ func (s *Server) routes() {
 	for _, ep := range notImplemented {
 		s.handle(ep.method, ep.path, nil, notServed)
 	}
+}
 
-	// The control API, under /_mock/.
-	s.ctl(http.MethodGet, "health", http.HandlerFunc(s.health))
-	s.ctl(http.MethodGet, "ready", http.HandlerFunc(s.ready))
-	s.ctl(http.MethodGet, "openapi.yaml", s.openAPI(false))
-	s.ctl(http.MethodGet, "openapi.json", s.openAPI(true))
-	s.ctl(http.MethodGet, "state", s.tenantControl(s.exportState))
-	s.ctl(http.MethodPut, "state", s.tenantControl(s.importState))
-	s.ctl(http.MethodPost, "reset", http.HandlerFunc(s.reset))
-	s.ctl(http.MethodPost, "seed", s.tenantControl(s.seed))
-	s.ctl(http.MethodPost, "users", s.tenantControl(s.putUser))
-	s.ctl(http.MethodGet, "users", s.tenantControl(s.getUser))
-	s.ctl(http.MethodPost, "devices", s.tenantControl(s.putDevice))
-	s.ctl(http.MethodPost, "segments", s.tenantControl(s.putSegment))
-	s.ctl(http.MethodPost, "attributes", s.tenantControl(s.defineAttribute))
-	s.ctl(http.MethodPost, "categories", s.tenantControl(s.defineCategory))
-	s.ctl(http.MethodPost, "messages", s.tenantControl(s.createMessage))
-	s.ctl(http.MethodGet, "requests", s.tenantControl(s.listRequests))
-	s.ctl(http.MethodDelete, "requests", s.tenantControl(s.clearRequests))
-	s.ctl(http.MethodPost, "faults", s.tenantControl(s.addFault))
-	s.ctl(http.MethodGet, "faults", s.tenantControl(s.listFaults))
-	s.ctl(http.MethodDelete, "faults", s.tenantControl(s.clearFaults))
-	s.ctl(http.MethodDelete, "faults/{id}", s.tenantControl(s.deleteFault))
-
-	s.control.NotFoundHandler = http.HandlerFunc(s.notFound)
-	s.control.MethodNotAllowedHandler = http.HandlerFunc(s.controlMethodNotAllowed)
+// controlRoutes lists the control API under /_mock/, one line per
+// endpoint; the router is built once per process (controlRouter).
+func controlRoutes(ctl func(method, name string, h ctlHandler)) {
+	ctl(http.MethodGet, "health", (*Server).health)
+	ctl(http.MethodGet, "ready", (*Server).ready)
+	ctl(http.MethodGet, "openapi.yaml", (*Server).openAPIYAML)
+	ctl(http.MethodGet, "openapi.json", (*Server).openAPIJSON)
+	ctl(http.MethodGet, "state", tenantControl((*Server).exportState))
+	ctl(http.MethodPut, "state", tenantControl((*Server).importState))
+	ctl(http.MethodPost, "reset", (*Server).reset)
+	ctl(http.MethodPost, "seed", tenantControl((*Server).seed))
+	ctl(http.MethodPost, "users", tenantControl((*Server).putUser))
+	ctl(http.MethodGet, "users", tenantControl((*Server).getUser))
+	ctl(http.MethodPost, "devices", tenantControl((*Server).putDevice))
+	ctl(http.MethodPost, "segments", tenantControl((*Server).putSegment))
+	ctl(http.MethodPost, "attributes", tenantControl((*Server).defineAttribute))
+	ctl(http.MethodPost, "categories", tenantControl((*Server).defineCategory))
+	ctl(http.MethodPost, "messages", tenantControl((*Server).createMessage))
+	ctl(http.MethodGet, "requests", tenantControl((*Server).listRequests))
+	ctl(http.MethodDelete, "requests", tenantControl((*Server).clearRequests))
+	ctl(http.MethodPost, "faults", tenantControl((*Server).addFault))
+	ctl(http.MethodGet, "faults", tenantControl((*Server).listFaults))
+	ctl(http.MethodDelete, "faults", tenantControl((*Server).clearFaults))
+	ctl(http.MethodDelete, "faults/{id}", tenantControl((*Server).deleteFault))
 }
 
 // apiFunc is one Netmera endpoint: it acts on the caller's tenant with the
@@ -125,11 +125,6 @@ func (s *Server) handle(method, name string, fn apiFunc, f flags) {
 		s.api[name] = ep
 	}
 	ep.methods[method] = &handler{fn: fn, flags: f}
-}
-
-// ctl registers one control endpoint under /_mock/.
-func (s *Server) ctl(method, name string, h http.Handler) {
-	s.control.Handle(controlPrefix+name, h).Methods(method)
 }
 
 // Routes returns "METHOD /path" for every Netmera endpoint the server

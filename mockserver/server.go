@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/gorilla/mux"
 
 	"github.com/netmera-mock/netmera-mock/internal/faults"
 	"github.com/netmera-mock/netmera-mock/internal/journal"
@@ -103,8 +102,7 @@ type Server struct {
 	log     *slog.Logger
 	started time.Time
 
-	api     map[string]*endpoint // Netmera's endpoints, by path under /rest/3.0/
-	control *mux.Router          // the control API under /_mock/
+	api map[string]*endpoint // Netmera's endpoints, by path under /rest/3.0/
 
 	doc     *openapi3.T
 	index   *spec.Index      // nil when validation is off
@@ -150,7 +148,7 @@ func New(store *state.Store, opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: store, opts: opts, log: log, started: time.Now(), api: map[string]*endpoint{}, control: mux.NewRouter(),
+	s := &Server{store: store, opts: opts, log: log, started: time.Now(), api: map[string]*endpoint{},
 		doc: opts.Document, faults: faults.NewSet(opts.FaultSeed, faults.MaxLatency(opts.FaultMaxLatency))}
 	if s.doc == nil {
 		doc, err := spec.Default()

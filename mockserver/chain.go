@@ -40,9 +40,9 @@ const (
 func (s *Server) serveAPI(x *exchange, r *http.Request) {
 	// 1. The key names the tenant.
 	key := r.Header.Get(apiKeyHeader)
-	t, ok := s.store.Tenant(key)
-	if !ok {
-		s.fail(x, state.ErrAPIKey())
+	t, err := s.store.Lookup(key)
+	if err != nil {
+		s.refuseKey(x, key, err)
 		return
 	}
 	x.tenant = state.HashKey(key).String()
@@ -193,6 +193,27 @@ func (s *Server) fault(x *exchange, r *http.Request) (answered bool) {
 		x.Header().Set(FaultHeader, rule.ID) // says which rule answered, for whoever debugs the client
 	}
 	return faults.Apply(x, rule)
+}
+
+// refuseKey answers a key that names no tenant: Netmera's 403 2010 for an
+// unknown key, and a distinct 503 5022 when -accept-any-key would take the
+// key but the tenant limit is reached, which is logged (at most a line a
+// second, counting the ones left out).
+func (s *Server) refuseKey(x *exchange, key string, err error) {
+	switch {
+	case errors.Is(err, state.ErrTenantLimit):
+		if n, ok := s.limitLog.allow(time.Now()); ok {
+			s.log.Warn("tenant limit reached: a new API key was refused", "key", state.KeyID(key),
+				"tenants", s.store.Len(), "refused_since_last_line", n)
+		}
+		writeJSON(x, http.StatusServiceUnavailable, envelope{Code: state.CodeQuotaExceeded,
+			Error: fmt.Sprintf("Service usage quota is exceeded: netmera-mock already serves its limit of %d apps (-max-tenants); this key gets no app of its own", s.store.MaxTenants())})
+	case errors.Is(err, state.ErrUnknownKey):
+		s.fail(x, state.ErrAPIKey())
+	default: // seeding the new tenant failed
+		s.log.Error("creating a tenant for a new key", "key", state.KeyID(key), "err", err)
+		s.fail(x, errInternal())
+	}
 }
 
 // fail answers err in Netmera's envelope.

@@ -32,13 +32,34 @@ type healthResponse struct {
 	Tenants int          `json:"tenants"`
 	Counts  state.Counts `json:"counts"`
 	Uptime  string       `json:"uptime"`
+	Save    *saveHealth  `json:"save,omitempty"`
+}
+
+// saveHealth is how saving the state goes, once a save was attempted.
+type saveHealth struct {
+	Path         string     `json:"path"`
+	LastSaved    *time.Time `json:"lastSaved,omitempty"`
+	Error        string     `json:"error,omitempty"`
+	Failures     int        `json:"failures,omitempty"`
+	FailingSince *time.Time `json:"failingSince,omitempty"`
 }
 
 // health answers 200 once the server exists: its data is loaded before New
-// returns, so healthy means ready.
+// returns, so healthy means ready. The status is "degraded" while saving
+// the state fails: requests are served, but the state file lags behind.
 func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Tenants: s.store.Len(), Counts: s.store.Total(),
-		Uptime: time.Since(s.started).Round(time.Second).String()})
+	resp := healthResponse{Status: "ok", Tenants: s.store.Len(), Counts: s.store.Total(),
+		Uptime: time.Since(s.started).Round(time.Second).String()}
+	if st := s.store.SaveStatus(); st.Path != "" {
+		resp.Save = &saveHealth{Path: st.Path, Failures: st.Failures}
+		if !st.LastSaved.IsZero() {
+			resp.Save.LastSaved = &st.LastSaved
+		}
+		if st.Failing() {
+			resp.Status, resp.Save.Error, resp.Save.FailingSince = "degraded", st.Err.Error(), &st.FailingSince
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // ready is the readiness answer: the data is loaded and requests are served.
@@ -135,8 +156,13 @@ type controlFunc func(s *Server, r *http.Request, t *state.Tenant, id string) (i
 func tenantControl(fn controlFunc) ctlHandler {
 	return func(s *Server, w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get(apiKeyHeader)
-		t, ok := s.store.Tenant(key)
-		if !ok {
+		t, err := s.store.Lookup(key)
+		if errors.Is(err, state.ErrTenantLimit) {
+			writeProblem(w, r, http.StatusServiceUnavailable, fmt.Sprintf(
+				"netmera-mock already serves its limit of %d apps (-max-tenants): this key gets no app of its own", s.store.MaxTenants()))
+			return
+		}
+		if err != nil {
 			writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
 			return
 		}

@@ -99,13 +99,16 @@ func (s *Server) getDeviceTokens(t *state.Tenant, c *call) (any, error) {
 		return nil, state.Invalidf(state.CodeTypeMismatch, "Field 'offset' should not be negative")
 	}
 	size = min(size, maxTokenPage)
-	page, total, more := t.DeviceTokens(offset, size)
+	// The offset is a device number (state.DeviceTokensFrom): the rank
+	// Netmera documents while nothing is removed, a cursor that misses no
+	// device when some are.
+	page, next, total, more := t.DeviceTokensFrom(offset, size)
 	resp := deviceTokensResponse{Total: total, Devices: make([]tokenView, len(page))}
 	for i, d := range page {
 		resp.Devices[i] = s.tokenView(d)
 	}
 	if more {
-		resp.NextPage = c.pageURL("offset=" + strconv.Itoa(offset+len(page)) + "&max=" + strconv.Itoa(size))
+		resp.NextPage = c.pageURL("offset=" + strconv.Itoa(next) + "&max=" + strconv.Itoa(size))
 	}
 	return resp, nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -109,6 +110,8 @@ type Server struct {
 	journal *journal.Journal // nil when the journal is off
 	faults  *faults.Set
 
+	limitLog lineLimiter // log lines of keys refused by the tenant limit
+
 	// freeing is 0 when no memory is being handed back (see released), 1
 	// while it is, 2 when it must be done once more after that.
 	freeing atomic.Int32
@@ -184,4 +187,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.notFound(x, r)
 	}
+}
+
+// lineLimiter lets through at most one log line a second, counting the
+// lines it held back, so that a flood of bad requests cannot flood the log.
+type lineLimiter struct {
+	mu   sync.Mutex
+	last time.Time
+	held int
+}
+
+// allow reports whether a line may be written now and how many were held
+// back since the last one.
+func (l *lineLimiter) allow(now time.Time) (held int, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.last) < time.Second {
+		l.held++
+		return 0, false
+	}
+	held, l.held, l.last = l.held, 0, now
+	return held, true
 }

@@ -99,10 +99,7 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 		store.AcceptAnyKey(c.maxTenants)
 	}
 	if err == nil && c.stateFile != "" {
-		var res state.LoadResult
-		if res, err = store.Load(c.stateFile); err == nil {
-			log.Info("state file", "path", c.stateFile, "found", res.Found, "restored", res.Restored, "skipped", res.Skipped)
-		}
+		err = loadState(c, store, log)
 	}
 	debug.SetGCPercent(gc)
 	if err != nil {
@@ -148,11 +145,12 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	stopSaving := saveEvery(ctx, c, store, log)
+	saver := &saver{c: c, store: store, log: log, quiet: failureLogEvery}
+	stopSaving := saver.every(ctx)
 	select {
 	case err := <-errc:
 		stopSaving()
-		return errors.Join(err, save(c, store, log, true))
+		return errors.Join(err, saver.save(true))
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
@@ -170,48 +168,5 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	}
 	// Every request answered before the shutdown is in the state: save it,
 	// even when the shutdown had to cut requests off.
-	return errors.Join(err, save(c, store, log, true))
-}
-
-// saveEvery saves the state every -save-interval while the server runs;
-// the returned func stops it and waits for a save under way.
-func saveEvery(ctx context.Context, c *config, store *state.Store, log *slog.Logger) (stop func()) {
-	if c.stateFile == "" || c.saveInterval <= 0 {
-		return func() {}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(c.saveInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				if err := save(c, store, log, false); err != nil {
-					log.Error("saving state", "path", c.stateFile, "err", err)
-				}
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}
-
-func save(c *config, store *state.Store, log *slog.Logger, final bool) error {
-	if c.stateFile == "" {
-		return nil
-	}
-	res, err := store.Save(c.stateFile, final)
-	if err != nil {
-		return err
-	}
-	if res.Written {
-		log.Info("state saved", "path", c.stateFile, "tenants", res.Tenants, "bytes", res.Bytes)
-	}
-	return nil
+	return errors.Join(err, saver.save(true))
 }

@@ -30,9 +30,10 @@
 //     modify Body, Response or Header afterwards.
 //   - List never shows secrets. The values of X-Netmera-Api-Key,
 //     Authorization, Proxy-Authorization and Cookie (header names in any
-//     case) are shown as "key-" and the first 8 hex digits of their
-//     SHA-256, so entries can be told apart but the key cannot be read back
-//     (a guessable key can still be confirmed by hashing guesses). An
+//     case) are shown as their state.KeyID, "key-" and 8 hex digits of a
+//     hash salted per process, the same short id the server's logs use for
+//     an API key, so entries can be told apart and matched to logs but the
+//     key can neither be read back nor confirmed by hashing guesses. An
 //     Authorization scheme ("Bearer ") is kept.
 //   - List shows a body that is valid JSON as (compacted) JSON and any
 //     other body as a JSON string (bytes that are not UTF-8 become U+FFFD);

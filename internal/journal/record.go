@@ -2,8 +2,6 @@ package journal
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -12,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/netmera-mock/netmera-mock/state"
 )
 
 // secretHeaders are the headers whose values Add never stores in clear.
@@ -44,8 +44,9 @@ func maskHeader(h http.Header) http.Header {
 	return out
 }
 
-// maskValue replaces a secret by "key-" and 8 hex digits of its SHA-256,
-// keeping a leading auth scheme ("Bearer ", "Basic ") readable.
+// maskValue replaces a secret by its state.KeyID ("key-" and 8 hex digits
+// of a hash salted per process), keeping a leading auth scheme ("Bearer ",
+// "Basic ") readable.
 func maskValue(v string) string {
 	if v == "" {
 		return ""
@@ -54,8 +55,7 @@ func maskValue(v string) string {
 	if i := strings.IndexByte(v, ' '); i > 0 && isScheme(v[:i]) {
 		scheme, v = v[:i+1], v[i+1:]
 	}
-	sum := sha256.Sum256([]byte(v))
-	return scheme + "key-" + hex.EncodeToString(sum[:4])
+	return scheme + state.KeyID(v)
 }
 
 func isScheme(s string) bool {

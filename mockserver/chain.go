@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -283,18 +284,26 @@ func (x *exchange) Unwrap() http.ResponseWriter { return x.ResponseWriter }
 func (x *exchange) note(s string) { x.notes = append(x.notes, s) }
 
 // readBody reads the whole body once, at most limit bytes; a body over the
-// limit, or one that cannot be read, is refused as invalid JSON.
+// limit, or one that cannot be read, is refused as invalid JSON. A body of
+// known length is read into a buffer of exactly that size.
 func (x *exchange) readBody(r *http.Request, limit int64) error {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
-	size := r.ContentLength
-	if size < 0 || size > 64<<10 {
-		size = 512
+	body := http.MaxBytesReader(x.ResponseWriter, r.Body, limit)
+	var err error
+	if n := r.ContentLength; n > 0 && n <= limit {
+		x.body = make([]byte, n)
+		if _, err = io.ReadFull(body, x.body); err == nil {
+			var extra [1]byte // a body longer than it said is read on, to the limit
+			if m, _ := body.Read(extra[:]); m > 0 {
+				rest, e := io.ReadAll(body)
+				x.body, err = append(append(x.body, extra[0]), rest...), e
+			}
+		}
+	} else {
+		x.body, err = io.ReadAll(body)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
-	_, err := buf.ReadFrom(http.MaxBytesReader(x.ResponseWriter, r.Body, limit))
-	x.body = buf.Bytes()
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

@@ -58,6 +58,22 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "disableSms", s.setSms(false), objectBody)
 	s.handle(http.MethodPost, "updateMsisdn", s.updateAddress("msisdn", (*state.Tenant).UpdateMsisdn), objectBody)
 
+	// Users and app data: registration, untracking, definitions, testers.
+
+	// Events.
+
+	// Email, SMS and WhatsApp addresses.
+
+	// Geofences.
+
+	// Notifications: definitions, sends, statistics, results, live activities.
+
+	// Email and SMS sends.
+
+	// Inbox.
+
+	// Targeting counts.
+
 	// Netmera endpoints the fake does not implement yet answer 501.
 	for _, ep := range notImplemented {
 		s.handle(ep.method, ep.path, nil, notServed)

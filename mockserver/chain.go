@@ -126,7 +126,7 @@ func (s *Server) shape(x *exchange, r *http.Request, h *handler, c *call) error 
 		for _, k := range info.DuplicateKeys {
 			x.note(fmt.Sprintf("member %q appears more than once; the last value was used", k))
 		}
-		if _, one := v.(map[string]any); one && h.flags&arrayBody != 0 {
+		if _, one := v.(map[string]any); one && h.flags&(arrayBody|objectBody) == arrayBody {
 			if !s.acceptsSingle(h.flags&oneObjectOK != 0) {
 				return state.ErrInvalidJSON()
 			}

@@ -115,7 +115,7 @@ type apiFunc func(t *state.Tenant, c *call) (any, error)
 type flags uint8
 
 const (
-	objectBody       flags = 1 << iota // a JSON object body
+	objectBody       flags = 1 << iota // a JSON object body (with arrayBody: an object or an array)
 	arrayBody                          // a JSON array body
 	oneObjectOK                        // with arrayBody: the auto policy takes a single object
 	osHeaderRequired                   // X-netmera-os: IOS or ANDROID

@@ -14,6 +14,12 @@ type Dataset struct {
 	Devices    []DeviceRecord  `json:"devices"`
 	Segments   []SegmentRecord `json:"segments"`
 	Messages   []MessageRecord `json:"messages"`
+	// EventDefinitions are the app's standard and custom events, in
+	// definition order; Events the events users fired, oldest first;
+	// Geofences the app's geofences. Each is left out when empty.
+	EventDefinitions []EventDefinition `json:"eventDefinitions,omitempty"`
+	Events           []EventRecord     `json:"events,omitempty"`
+	Geofences        []GeofenceRecord  `json:"geofences,omitempty"`
 }
 
 // CurrentVersion is the Dataset format this package writes.
@@ -98,6 +104,9 @@ type DeviceRecord struct {
 	DeviceModel    string `json:"deviceModel,omitempty"`
 	PushPermitted  bool   `json:"pushPermitted"`
 	Uninstalled    bool   `json:"uninstalled,omitempty"`
+	// Tester marks a test device, which receives the panel's test sends
+	// (addTesters).
+	Tester bool `json:"tester,omitempty"`
 }
 
 // Segment types.

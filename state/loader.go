@@ -29,6 +29,7 @@ type Loader struct {
 	// the index by installation ID (see AssumeUniqueInstallations).
 	uniqueInstallations bool
 	segments            []positionedSegment // see AddSegment
+	app                 *Dataset            // see AddAppData
 	finished            bool
 }
 
@@ -136,6 +137,11 @@ func (l *Loader) AddSegment(r SegmentRecord, members []int32) {
 	l.segments = append(l.segments, positionedSegment{r, members})
 }
 
+// AddAppData hands Finish the app data of d besides its users, devices,
+// segments and messages: its event definitions, fired events and
+// geofences. The Loader keeps d until Finish, which checks them.
+func (l *Loader) AddAppData(d *Dataset) { l.app = d }
+
 // AssumeUniqueInstallations tells Finish that no two devices share an
 // installation ID, as generated ones cannot. Finish then neither checks
 // them nor builds the index by installation ID: the tenant builds it on
@@ -176,7 +182,15 @@ func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Te
 			return nil, fmt.Errorf("messages[%d]: %w", i, err)
 		}
 	}
-	l.users, l.devices, l.segments = nil, nil, nil
+	for _, dv := range l.devices {
+		if hiddenDevice(dv) {
+			t.hidden++
+		}
+	}
+	if err := t.loadAppData(l.app); err != nil {
+		return nil, err
+	}
+	l.users, l.devices, l.segments, l.app = nil, nil, nil, nil
 	return t, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/netmera-mock/netmera-mock/internal/parallel"
 )
@@ -23,6 +25,13 @@ type Settings struct {
 	// PermanentDeleteOff says the app has not activated permanent deletion in
 	// the panel: deleteUsersPermanently then only untracks the users.
 	PermanentDeleteOff bool
+	// RegisterDelay makes registerUsers requests wait this long before
+	// they are applied, as Netmera applies them asynchronously; 0 applies
+	// them at once.
+	RegisterDelay time.Duration
+	// MaxEvents bounds the fired events the tenant keeps, the oldest going
+	// first; 0 means DefaultMaxEvents.
+	MaxEvents int
 }
 
 // DefaultMaxIDs is Netmera's limit of unique identifiers per request.
@@ -112,6 +121,29 @@ type Tenant struct {
 	messages map[int64]*MessageRecord
 	msgOrder []int64
 
+	// Event definitions by name and by code, names in definition order;
+	// the events users fired; the geofences, by ascending ID.
+	eventsByName map[string]*EventDefinition
+	eventsByCode map[string]*EventDefinition
+	eventOrder   []string
+	events       eventLog
+	geofences    []GeofenceRecord
+
+	// hidden counts the devices of untracked users, which getDeviceTokens
+	// leaves out.
+	hidden int
+	// pending holds registerUsers requests waiting for their delay, oldest
+	// first; nPending is its length, read without the lock.
+	pending  []pendingBatch
+	nPending atomic.Int64
+	// delay, when delaySet, is the registration delay SetRegisterDelay set,
+	// which wins over the settings' until the state is replaced.
+	delay    time.Duration
+	delaySet bool
+	// clock is the tenant's time (registration delays, fired events); nil
+	// is the real time.
+	clock func() time.Time
+
 	// gen counts write locks taken: it changes whenever the state may have.
 	gen uint64
 	// segmentDefs counts segments defined after load (see fingerprint).
@@ -165,6 +197,7 @@ func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.AddAppData(d)
 	return l.Finish(d.Segments, d.Messages)
 }
 
@@ -195,6 +228,11 @@ func (t *Tenant) swap(fresh *Tenant) {
 	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
 	t.byEmail, t.byMsisdn = fresh.byEmail, fresh.byMsisdn
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
+	t.eventsByName, t.eventsByCode, t.eventOrder = fresh.eventsByName, fresh.eventsByCode, fresh.eventOrder
+	t.events, t.geofences, t.hidden = fresh.events, fresh.geofences, fresh.hidden
+	t.delaySet = false // a delay set through SetRegisterDelay lasts until here
+	t.pending = nil
+	t.nPending.Store(0)
 }
 
 func (t *Tenant) defineAttribute(a AttributeDef) error {
@@ -355,8 +393,7 @@ func (t *Tenant) addDevice(r DeviceRecord) error {
 		if !ok {
 			return fmt.Errorf("installation %q: user %q does not exist", r.InstallationID, r.ExtID)
 		}
-		dv.owner = u
-		u.devices = append(u.devices, dv)
+		t.setOwner(dv, u)
 	}
 	dv.slot = t.devList.Append(dv)
 	t.devices[r.InstallationID] = dv
@@ -465,6 +502,7 @@ func (t *Tenant) Export() *Dataset {
 		m.Platforms = slices.Clone(m.Platforms)
 		d.Messages = append(d.Messages, m)
 	}
+	t.exportAppData(d)
 	return d
 }
 

@@ -79,7 +79,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 	}
 
 	// 5. The shape: the switches are settled here, once.
-	c := &call{ctx: r.Context(), r: r, query: r.URL.Query()}
+	c := &call{ctx: r.Context(), r: r, query: r.URL.Query(), note: x.note}
 	if err := s.shape(x, r, h, c); err != nil {
 		s.fail(x, err)
 		return
@@ -90,6 +90,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 		x.dropped = true // the client left: nobody to answer
 		return
 	}
+	t.ApplyDueRegistrations() // registerUsers requests whose delay is over
 	out, err := h.fn(t, c)
 	if err != nil {
 		s.fail(x, err)

@@ -166,6 +166,7 @@ func tenantControl(fn controlFunc) ctlHandler {
 			writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
 			return
 		}
+		t.ApplyDueRegistrations() // as an API request does: control reads see what is due
 		status, body, err := fn(s, r, t, state.HashKey(key).String())
 		if err != nil {
 			status = http.StatusBadRequest

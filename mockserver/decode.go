@@ -3,6 +3,8 @@ package mockserver
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,6 +20,9 @@ type call struct {
 	r     *http.Request // for the scheme and host of nextPage links only
 	query url.Values
 	body  any // the JSON body (map[string]any, []any, …); nil when none
+	// note adds a line to the request's journal entry, to say what the
+	// fake made of it.
+	note func(string)
 }
 
 // object returns the body as a JSON object; any other body is invalid
@@ -38,6 +43,13 @@ func (c *call) array() ([]any, error) {
 		return nil, state.ErrInvalidJSON()
 	}
 	return l, nil
+}
+
+// notef adds a line to the request's journal entry.
+func (c *call) notef(format string, args ...any) {
+	if c.note != nil {
+		c.note(fmt.Sprintf(format, args...))
+	}
 }
 
 // param returns a query parameter's first value, "" when absent.
@@ -175,6 +187,20 @@ func (o object) boolean(name string) (b bool, present bool, err error) {
 		return false, true, state.ErrWrongType(name, "a boolean")
 	}
 	return b, true, nil
+}
+
+// number reads a finite number member.
+func (o object) number(name string) (f float64, present bool, err error) {
+	v, ok := o[name]
+	if !ok || v == nil {
+		return 0, false, nil
+	}
+	if num, ok := v.(json.Number); ok {
+		if f, err := num.Float64(); err == nil && !math.IsInf(f, 0) {
+			return f, true, nil
+		}
+	}
+	return 0, true, state.ErrWrongType(name, "a number")
 }
 
 // integer reads an integral number member that fits in an int64.

@@ -10,18 +10,12 @@ import (
 // (after the API key is checked, as on every endpoint), so that a client
 // never mistakes a missing feature for a silent success.
 var notImplemented = []struct{ method, path string }{
-	{http.MethodPost, "registerUsers"},
-	{http.MethodPost, "deleteUsers"},
-	{http.MethodGet, "getPushCategories"},
-	{http.MethodGet, "app/events"},
-	{http.MethodPost, "addTesters"},
 	{http.MethodPost, "sendBulkNotification"},
 	{http.MethodPost, "sendNotification"},
 	{http.MethodPost, "createNotificationDefinition"},
 	{http.MethodPost, "update-live-activity"},
 	{http.MethodGet, "getPushStats"},
 	{http.MethodGet, "getPushResult"},
-	{http.MethodPost, "fireEvents"},
 	{http.MethodPost, "sendEmailAndSms"},
 	{http.MethodPost, "sendBulkEmail"},
 	{http.MethodPost, "addEmail"},
@@ -32,7 +26,6 @@ var notImplemented = []struct{ method, path string }{
 	{http.MethodPost, "disableWhatsApp"},
 	{http.MethodPost, "updateWhatsApp"},
 	{http.MethodPost, "removeWhatsApp"},
-	{http.MethodPost, "geofence/add"},
 	{http.MethodPost, "inbox/getAllInbox"},
 	{http.MethodGet, "inbox/get"},
 	{http.MethodPost, "inbox/statusChange"},

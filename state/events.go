@@ -29,7 +29,7 @@ type EventAttribute struct {
 	DataType  AttributeType `json:"dataType"`
 	IsArray   bool          `json:"isArray,omitempty"`
 	Mandatory bool          `json:"mandatory,omitempty"`
-	// Inherited marks, in AllAttributes' answer, an attribute that comes
+	// Inherited marks, in EventCatalog's answer, an attribute that comes
 	// from the base event. It is never stored.
 	Inherited bool `json:"inherited,omitempty"`
 }
@@ -202,12 +202,20 @@ func (t *Tenant) EventDefinitions() []EventDefinition {
 	return out
 }
 
-// AllAttributes returns def's attributes as app/events lists them: those
-// inherited from its base event first (marked Inherited), then its own.
-func (t *Tenant) AllAttributes(def EventDefinition) []EventAttribute {
+// EventCatalog returns the app's event definitions in definition order,
+// as app/events lists them: each with the attributes inherited from its
+// base event first (marked Inherited), then its own.
+func (t *Tenant) EventCatalog() []EventDefinition {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.allAttributes(&def)
+	out := make([]EventDefinition, 0, len(t.eventOrder))
+	for _, name := range t.eventOrder {
+		def := t.eventsByName[name]
+		d := *def
+		d.Attributes = t.allAttributes(def)
+		out = append(out, d)
+	}
+	return out
 }
 
 func (t *Tenant) allAttributes(def *EventDefinition) []EventAttribute {

@@ -165,14 +165,17 @@ func TestDefineEvent(t *testing.T) {
 	if want := []string{"PurchaseEvent", "SubscriptionPurchase", "ShareEvent", "Checkout"}; !cmp.Equal(names, want) {
 		t.Errorf("EventDefinitions names %q, want %q", names, want)
 	}
-	sub := tn.EventDefinitions()[1]
+	sub := tn.EventCatalog()[1]
 	wantAll := []state.EventAttribute{
 		{Name: "amount", DataType: state.TypeDouble, Inherited: true},
 		{Name: "currency", DataType: state.TypeString, Inherited: true},
 		{Name: "plan", DataType: state.TypeString, Mandatory: true},
 	}
-	if diff := cmp.Diff(wantAll, tn.AllAttributes(sub)); diff != "" {
-		t.Errorf("AllAttributes(SubscriptionPurchase) (-want +got):\n%s", diff)
+	if diff := cmp.Diff(wantAll, sub.Attributes); diff != "" {
+		t.Errorf("EventCatalog's SubscriptionPurchase attributes (-want +got):\n%s", diff)
+	}
+	if own := tn.EventDefinitions()[1].Attributes; len(own) != 1 {
+		t.Errorf("EventDefinitions' SubscriptionPurchase has %d attributes, want its own one", len(own))
 	}
 
 	refusals := []struct {

@@ -17,10 +17,6 @@ const (
 // metersPer converts a radius unit to meters.
 var metersPer = map[string]float64{UnitKM: 1000, UnitMiles: 1609.344, UnitMeters: 1}
 
-// CodeGeofenceNameTaken is Netmera's code for a geofence title already in
-// use.
-const CodeGeofenceNameTaken = 5024
-
 // FirstGeofenceID is the ID of an app's first geofence: the reference's
 // sample answer is {"id": 1000}.
 const FirstGeofenceID = 1000

@@ -37,6 +37,10 @@
 //		UntagUsers(ctx context.Context, tag string, extIDs []string) error
 //		DeleteUsersPermanently(ctx context.Context, extIDs []string) error
 //	}
+//	type RegistrationClient interface {
+//		RegisterUsers(ctx context.Context, regs []Registration) error
+//		DeleteUsers(ctx context.Context, extIDs []string) error
+//	}
 //	type ProfileClient interface {
 //		SetProfileAttributes(ctx context.Context, updates []ProfileUpdate) error
 //		UnsetProfileAttributes(ctx context.Context, unsets []ProfileUnset) error
@@ -68,6 +72,9 @@
 //	}
 //	type ApprovalClient interface {
 //		SendPushApproval(ctx context.Context, messageIDs []int64) error
+//	}
+//	type EventClient interface {
+//		FireEvents(ctx context.Context, events []Event) error
 //	}
 //
 // A case runs when the client has every method it calls, and is skipped

@@ -41,6 +41,10 @@ type Funcs struct {
 	UntagUsers             func(ctx context.Context, tag string, extIDs []string) error
 	DeleteUsersPermanently func(ctx context.Context, extIDs []string) error
 
+	// The methods of RegistrationClient.
+	RegisterUsers func(ctx context.Context, regs []Registration) error
+	DeleteUsers   func(ctx context.Context, extIDs []string) error
+
 	// The methods of ProfileClient.
 	SetProfileAttributes   func(ctx context.Context, updates []ProfileUpdate) error
 	UnsetProfileAttributes func(ctx context.Context, unsets []ProfileUnset) error
@@ -72,6 +76,9 @@ type Funcs struct {
 
 	// The method of ApprovalClient.
 	SendPushApproval func(ctx context.Context, messageIDs []int64) error
+
+	// The method of EventClient.
+	FireEvents func(ctx context.Context, events []Event) error
 
 	// AsAPIError, when set, reads Netmera's code and text from an error
 	// the client returned, for a client whose errors do not implement

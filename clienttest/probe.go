@@ -11,12 +11,14 @@ import (
 // them. Their methods are the fields of Funcs.
 var ifaces = []reflect.Type{
 	reflect.TypeFor[UserClient](),
+	reflect.TypeFor[RegistrationClient](),
 	reflect.TypeFor[ProfileClient](),
 	reflect.TypeFor[CategoryClient](),
 	reflect.TypeFor[DeviceClient](),
 	reflect.TypeFor[SegmentClient](),
 	reflect.TypeFor[ChannelClient](),
 	reflect.TypeFor[ApprovalClient](),
+	reflect.TypeFor[EventClient](),
 }
 
 // ifaceOf names the interface of each method: "TagUsers" →

@@ -75,6 +75,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.StringVar(&c.server.DeviceTokenShape, "device-token-shape", mockserver.ShapeBoth, "getDeviceTokens entry fields: both, legacy or current")
 	fs.BoolVar(&c.settings.AutoDefine, "auto-define", false, "define unknown profile attributes on first use instead of dropping them")
 	fs.BoolVar(&c.permDelete, "permanent-delete", true, "the app has activated permanent deletion; false: deleteUsersPermanently only untracks users")
+	fs.DurationVar(&c.settings.RegisterDelay, "register-delay", 0, "apply registerUsers requests this long after they are accepted, as Netmera applies them asynchronously (0: at once)")
 	fs.IntVar(&c.settings.MaxIDs, "max-ids", state.DefaultMaxIDs, "unique IDs allowed per request")
 	fs.IntVar(&c.settings.LimitCode, "limit-code", state.CodeInvalidJSON, "Netmera error code of a request over -max-ids")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -120,6 +121,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	if c.users < 0 {
 		return nil, errors.New("-users must not be negative")
+	}
+	if c.settings.RegisterDelay < 0 {
+		return nil, errors.New("-register-delay must not be negative")
 	}
 	if len(c.forgetSaved) > 0 && c.stateFile == "" {
 		return nil, errors.New("-forget-saved needs -state-file")

@@ -13,6 +13,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/netmera-mock/netmera-mock/clienttest"
@@ -32,6 +33,7 @@ type Defects struct {
 	IgnoreContext     bool   // sends requests with context.Background()
 	TokenOnly         bool   // reads a getDeviceTokens token from "token", never "deviceToken"
 	PlainErrors       bool   // returns Netmera's errors as *PlainError, which is no clienttest.APIError
+	NestedAttributes  bool   // sends an event's attributes in an "attributes" object instead of beside extId and name
 }
 
 // MaxIDs is Netmera's limit of unique identifiers per request.
@@ -199,6 +201,14 @@ func postArray[T any](ctx context.Context, c *Client, path string, entries []T) 
 // batches splits items, in order, into runs naming at most MaxIDs unique
 // keys each.
 func (c *Client) batches(n int, key func(i int) string) [][2]int {
+	return c.batchesOf(n, func(i int) []string { return []string{key(i)} })
+}
+
+// batchesOf splits items, in order, into runs naming at most MaxIDs unique
+// keys each, an item naming several (empty keys count for nothing; keys
+// of different kinds must differ, as "ext:" and "token:" prefixes make
+// them).
+func (c *Client) batchesOf(n int, keys func(i int) []string) [][2]int {
 	limit := MaxIDs
 	if c.d.NoBatching {
 		limit = math.MaxInt
@@ -206,12 +216,22 @@ func (c *Client) batches(n int, key func(i int) string) [][2]int {
 	var out [][2]int
 	start, seen := 0, map[string]bool{}
 	for i := range n {
-		k := key(i)
-		if !seen[k] && len(seen) == limit {
+		fresh := 0
+		ks := keys(i)
+		for j, k := range ks {
+			if k != "" && !seen[k] && !slices.Contains(ks[:j], k) {
+				fresh++
+			}
+		}
+		if len(seen)+fresh > limit && i > start {
 			out = append(out, [2]int{start, i})
 			start, seen = i, map[string]bool{}
 		}
-		seen[k] = true
+		for _, k := range ks {
+			if k != "" {
+				seen[k] = true
+			}
+		}
 	}
 	if n > start || n == 0 {
 		out = append(out, [2]int{start, n})
@@ -238,4 +258,6 @@ var _ interface {
 	clienttest.SegmentClient
 	clienttest.ChannelClient
 	clienttest.ApprovalClient
+	clienttest.RegistrationClient
+	clienttest.EventClient
 } = (*Client)(nil)

@@ -100,7 +100,7 @@ type Manifest struct {
 // ManifestFile is the manifest's name in a golden directory.
 const ManifestFile = "manifest.json"
 
-const recordedComparison = "as recorded: status, media type and body exactly (scrubbed), except 200 answers listing app-wide data (getSegments, getSegmentUsers, getDeviceTokens, app/profile-attributes), compared by shape"
+const recordedComparison = "as recorded: status, media type and body exactly (scrubbed), except 200 answers listing app-wide data (getSegments, getSegmentUsers, getDeviceTokens, app/profile-attributes, app/events, getPushCategories), compared by shape"
 
 // GoldenFile is the file name of a case's golden file: "devices/tokens-walk"
 // is "devices.tokens-walk.json".
@@ -172,7 +172,8 @@ func (r *runner) scrubber() scrubber {
 
 // shapeOps are the operations whose answers list app-wide data: live and
 // fake data differ, so only their shape is recorded and compared.
-var shapeOps = map[string]bool{"getSegments": true, "getSegmentUsers": true, "getDeviceTokens": true, "appProfileAttributes": true}
+var shapeOps = map[string]bool{"getSegments": true, "getSegmentUsers": true, "getDeviceTokens": true, "appProfileAttributes": true,
+	"appEvents": true, "getPushCategories": true}
 
 // exchange records one call, scrubbed.
 func (r *runner) exchange(req Request, hr *http.Request, out *Response, op string) Exchange {

@@ -46,7 +46,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 		s.refuseKey(x, key, err)
 		return
 	}
-	x.tenant = state.HashKey(key).String()
+	x.tenant = t.ID()
 	x.journaled = s.journal != nil
 
 	// 2. The body, read once and bounded.
@@ -79,7 +79,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 	}
 
 	// 5. The shape: the switches are settled here, once.
-	c := &call{ctx: r.Context(), r: r, query: r.URL.Query()}
+	c := &call{ctx: r.Context(), r: r}
 	if err := s.shape(x, r, h, c); err != nil {
 		s.fail(x, err)
 		return

@@ -166,7 +166,7 @@ func tenantControl(fn controlFunc) ctlHandler {
 			writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
 			return
 		}
-		status, body, err := fn(s, r, t, state.HashKey(key).String())
+		status, body, err := fn(s, r, t, t.ID())
 		if err != nil {
 			status = http.StatusBadRequest
 			switch {

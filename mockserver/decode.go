@@ -15,9 +15,9 @@ import (
 // and validated by the chain, the query parsed once.
 type call struct {
 	ctx   context.Context
-	r     *http.Request // for the scheme and host of nextPage links only
-	query url.Values
-	body  any // the JSON body (map[string]any, []any, …); nil when none
+	r     *http.Request // for the query and the host of nextPage links
+	query url.Values    // parsed on first use
+	body  any           // the JSON body (map[string]any, []any, …); nil when none
 }
 
 // object returns the body as a JSON object; any other body is invalid
@@ -42,6 +42,9 @@ func (c *call) array() ([]any, error) {
 
 // param returns a query parameter's first value, "" when absent.
 func (c *call) param(name string) string {
+	if c.query == nil {
+		c.query = c.r.URL.Query()
+	}
 	if vs := c.query[name]; len(vs) > 0 {
 		return vs[0]
 	}

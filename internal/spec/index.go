@@ -32,6 +32,7 @@ type Operation struct {
 	Body *openapi3.Schema
 
 	params []*openapi3.Parameter // in the order openapi3filter checks them
+	quick  *quick                // Body compiled for valid bodies; nil: kin-openapi only
 }
 
 var indexes sync.Map // *openapi3.T -> *Index
@@ -54,6 +55,9 @@ func newIndex(doc *openapi3.T) *Index {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			o := &Operation{ID: op.OperationID, Body: BodySchema(op)}
+			if o.Body != nil {
+				o.quick = compileQuick(o.Body)
+			}
 			// openapi3filter checks the path item's parameters that the
 			// operation does not override, then the operation's own.
 			for _, ref := range item.Parameters {
@@ -114,8 +118,8 @@ func isLenient(name string, lenient []string) bool {
 // the schema admits null), on a copy when there are any. It returns nil or
 // a *ValidationError.
 func (o *Operation) CheckBody(v any) error {
-	if o.Body == nil {
-		return nil
+	if o.Body == nil || o.quick != nil && o.quick.valid(v) {
+		return nil // valid: kin-openapi would say so (a null is never quick-valid)
 	}
 	if hasNull(v) {
 		v = zeroNulls(cloneValue(v), o.Body)

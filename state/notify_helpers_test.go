@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -191,3 +192,7 @@ func must[T any](v T, err error) T {
 }
 
 var _ = strings.Join
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func asError(err error, target **state.Error) bool { return errors.As(err, target) }

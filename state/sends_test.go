@@ -157,9 +157,9 @@ func TestPersonalization(t *testing.T) {
 		got[d.InstallationID] = d.Title + " | " + d.Text
 	}
 	want := map[string]string{
-		"a-ios": "iOS offer | Alice, Smith",   // the platform's title wins over the personalized one
-		"a-and": "For Alice | Alice, Smith",   // every placeholder filled
-		"b-and": "For Bob | Hello!",           // no surname: the default text
+		"a-ios": "iOS offer | Alice, Smith", // the platform's title wins over the personalized one
+		"a-and": "For Alice | Alice, Smith", // every placeholder filled
+		"b-and": "For Bob | Hello!",         // no surname: the default text
 		"c-and": "For Carol | Carol, Jones",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

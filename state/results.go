@@ -66,12 +66,15 @@ type PushResult struct {
 	TimeStamp       int64  // epoch ms
 	MsgTitle        string
 	MsgText         string
+	// Seq numbers the result among the tenant's, in delivery order; it is
+	// what cursors hold. getPushResult does not show it.
+	Seq uint64
 }
 
 func (n *notification) pushResult(r *result) PushResult {
 	txt := n.texts[r.text]
 	p := PushResult{NotificationKey: n.key, Platform: platNames[r.plat], Status: r.status(), InstallationID: r.iid,
-		ExtID: r.extID, Token: r.token, TimeStamp: r.at, MsgTitle: txt.title, MsgText: txt.text}
+		ExtID: r.extID, Token: r.token, TimeStamp: r.at, MsgTitle: txt.title, MsgText: txt.text, Seq: r.seq}
 	if r.failed {
 		p.ErrorCode, p.ErrorMsg = InvalidTokenCode, InvalidTokenMsg
 	}

@@ -177,6 +177,7 @@ func (t *Tenant) finish(n *notification) {
 	if n.endAt == 0 {
 		n.endAt = n.startAt
 	}
+	t.evict()
 }
 
 // releaseDue releases the queued deliveries whose package time has come;

@@ -145,9 +145,15 @@ func (s *resultStore) len() int { return s.n }
 
 func (s *resultStore) at(i int) *result { return &s.blocks[i/resultBlock][i%resultBlock] }
 
+// add appends a result. The first block grows as a slice does, so that a
+// send of one delivery holds one result, not a block's worth.
 func (s *resultStore) add(r result) {
 	if s.n%resultBlock == 0 {
-		s.blocks = append(s.blocks, make([]result, 0, resultBlock))
+		var b []result
+		if s.n > 0 { // a big send: whole blocks, no copying as they grow
+			b = make([]result, 0, resultBlock)
+		}
+		s.blocks = append(s.blocks, b)
 	}
 	b := &s.blocks[len(s.blocks)-1]
 	*b = append(*b, r)

@@ -209,7 +209,7 @@ func (t *Tenant) PushResults(f PushResultFilter, size int, after PushResultCurso
 	if mono {
 		i = max(i, sort.Search(v.size(), func(i int) bool { _, r := v.get(i); return r.at >= start }))
 	}
-	page = []PushResult{}
+	page = make([]PushResult, 0, min(size, v.size()))
 	next = after
 	for ; i < v.size(); i++ {
 		n, r := v.get(i)

@@ -17,4 +17,18 @@
 // to it in batches; fixtures.Seed streams generated users through one so
 // that a million users are never held twice. A Store keeps one tenant per
 // API key and makes each with a SeedFunc (FromDataset wraps a Dataset).
+//
+// Notifications live in the tenant too: SendBulk, SendTransactional,
+// SendEmailSms and SendBulkEmail capture a send and resolve who it
+// reaches (each user and device left out is recorded with the reason);
+// PushResults, PushStats, Inbox and the capture queries (Notifications,
+// DeliveriesTo) read what happened. A per-tenant clock (SetClock,
+// AdvanceClock) drives schedules, packages and time to live, so a test
+// of a scheduled campaign never sleeps:
+//
+//	key, err := t.SendBulk(req, body) // req decoded from the request body
+//	err = t.AdvanceClock(time.Hour)   // the schedule comes: it delivers
+//	page, next, more, err := t.PushResults(state.PushResultFilter{Key: key}, 10, state.PushResultCursor{})
+//
+// docs/notifications.md describes how a send is resolved and stored.
 package state

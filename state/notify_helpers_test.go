@@ -3,10 +3,7 @@ package state_test
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"slices"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -158,7 +155,7 @@ func excluded(r state.NotificationRecord) []string {
 	return out
 }
 
-// MustConsistentSorted fails when the tenant's invariants do not hold.
+// MustNoNotifications fails when the tenant captured any notification.
 func MustNoNotifications(tb testing.TB, tn *state.Tenant) {
 	tb.Helper()
 	if recs := tn.Notifications(state.NotificationFilter{}); len(recs) != 0 {
@@ -166,32 +163,9 @@ func MustNoNotifications(tb testing.TB, tn *state.Tenant) {
 	}
 }
 
-func sortedCopy(s []string) []string {
-	c := slices.Clone(s)
-	sort.Strings(c)
-	return c
-}
-
 func list(items ...string) []string { return append([]string{}, items...) }
 
-func jsonOf(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
 func ms(t time.Time) int64 { return t.UnixMilli() }
-
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(fmt.Sprintf("unexpected error: %v", err))
-	}
-	return v
-}
-
-var _ = strings.Join
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 

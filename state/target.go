@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -533,10 +532,4 @@ func decodeAny(b []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
-}
-
-// sortedAttrs orders conditions by key, so that equal conditions compare
-// and print alike.
-func sortedAttrs(as []AttrCond) {
-	sort.SliceStable(as, func(i, j int) bool { return as[i].Key < as[j].Key })
 }

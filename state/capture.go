@@ -211,10 +211,7 @@ func (t *Tenant) Notification(id int64) (NotificationRecord, bool) {
 // first use): O(the user's deliveries).
 func (t *Tenant) DeliveriesTo(extID string) []Delivery {
 	t.ProcessDue()
-	t.lock()
-	t.buildResultIndexes()
-	t.mu.Unlock()
-	t.mu.RLock()
+	t.rlockWithIndexes(true)
 	defer t.mu.RUnlock()
 	out := []Delivery{}
 	if l := t.nt.resByExt[extID]; l != nil {

@@ -120,6 +120,24 @@ func (t *Tenant) keyView(key int64) resultView {
 	return t.nt.keyResults[key]
 }
 
+// rlockWithIndexes takes the read lock, first building the indexes by
+// external ID and token when need says they are needed and they are not
+// built (an eviction may drop them again meanwhile: it then tries again).
+// Building changes no data, so it does not count as a write (see
+// Generation).
+func (t *Tenant) rlockWithIndexes(need bool) {
+	for {
+		t.mu.RLock()
+		if !need || t.nt.resByExt != nil {
+			return
+		}
+		t.mu.RUnlock()
+		t.mu.Lock()
+		t.buildResultIndexes()
+		t.mu.Unlock()
+	}
+}
+
 // buildResultIndexes makes the indexes by external ID and token; the
 // caller holds the write lock.
 func (t *Tenant) buildResultIndexes() {
@@ -171,14 +189,7 @@ func (t *Tenant) PushResults(f PushResultFilter, size int, after PushResultCurso
 	}
 	size = min(size, MaxPushResultPage)
 	t.ProcessDue()
-	t.mu.RLock()
-	if (f.ExtID != "" || f.Token != "") && t.nt.resByExt == nil {
-		t.mu.RUnlock()
-		t.lock()
-		t.buildResultIndexes()
-		t.mu.Unlock()
-		t.mu.RLock()
-	}
+	t.rlockWithIndexes(f.ExtID != "" || f.Token != "")
 	defer t.mu.RUnlock()
 	end := f.End
 	if end == 0 {

@@ -23,6 +23,22 @@ type Settings struct {
 	// PermanentDeleteOff says the app has not activated permanent deletion in
 	// the panel: deleteUsersPermanently then only untracks the users.
 	PermanentDeleteOff bool
+	// RequireApproval makes every bulk send wait for sendPushApproval
+	// before it delivers, as an app with the approval mechanism does.
+	RequireApproval bool
+	// TimeZone is the IANA name of the app's time zone, in which a
+	// schedule's local start time is read; "" is UTC.
+	TimeZone string
+	// StrictCategories refuses a message category name the app does not
+	// define, instead of keeping it as given.
+	StrictCategories bool
+	// MaxDeliveries bounds the deliveries the tenant keeps; past it the
+	// oldest finished notifications give up theirs. 0 is
+	// DefaultMaxDeliveries.
+	MaxDeliveries int
+	// MaxNotifications bounds the notifications the tenant keeps; past it
+	// the oldest finished ones are forgotten. 0 is DefaultMaxNotifications.
+	MaxNotifications int
 }
 
 // DefaultMaxIDs is Netmera's limit of unique identifiers per request.
@@ -117,6 +133,12 @@ type Tenant struct {
 	gen uint64
 	// segmentDefs counts segments defined after load (see fingerprint).
 	segmentDefs uint64
+
+	// nt holds the notifications, their results, inboxes and the clock.
+	nt notifyState
+	// epoch counts swaps of the whole state (Replace), so that work begun
+	// on the old state does not land in the new one.
+	epoch uint64
 }
 
 // ID is the tenant's opaque name in a Store: the hex SHA-256 of its API
@@ -171,6 +193,7 @@ func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.AddNotificationData(d)
 	return l.Finish(d.Segments, d.Messages)
 }
 
@@ -201,6 +224,8 @@ func (t *Tenant) swap(fresh *Tenant) {
 	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
 	t.byEmail, t.byMsisdn = fresh.byEmail, fresh.byMsisdn
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
+	t.epoch++
+	t.nt = fresh.nt
 }
 
 func (t *Tenant) defineAttribute(a AttributeDef) error {
@@ -436,6 +461,7 @@ func (t *Tenant) addMessage(m MessageRecord) error {
 // Export returns the tenant's whole state. Exporting, loading the result
 // and exporting again gives an identical Dataset.
 func (t *Tenant) Export() *Dataset {
+	t.ProcessDue()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	// Lists are never nil: an empty one is [] in JSON, not null.
@@ -454,7 +480,7 @@ func (t *Tenant) Export() *Dataset {
 	})
 	d.Devices = make([]DeviceRecord, 0, t.devList.Len())
 	t.devList.All(func(dv *device) bool {
-		d.Devices = append(d.Devices, dv.rec)
+		d.Devices = append(d.Devices, dv.rec.clone())
 		return true
 	})
 	for _, s := range t.sortedSegments() {
@@ -471,6 +497,7 @@ func (t *Tenant) Export() *Dataset {
 		m.Platforms = slices.Clone(m.Platforms)
 		d.Messages = append(d.Messages, m)
 	}
+	t.exportNotify(d)
 	return d
 }
 

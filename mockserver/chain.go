@@ -79,7 +79,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 	}
 
 	// 5. The shape: the switches are settled here, once.
-	c := &call{ctx: r.Context(), r: r}
+	c := &call{ctx: r.Context(), r: r, raw: x.body}
 	if err := s.shape(x, r, h, c); err != nil {
 		s.fail(x, err)
 		return

@@ -364,7 +364,7 @@ func (s *Server) finish(x *exchange, r *http.Request) {
 	}
 	if s.log.Enabled(r.Context(), slog.LevelDebug) {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status,
-			"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration", time.Since(x.start))
+			"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration_ms", float64(time.Since(x.start).Microseconds())/1000)
 	}
 	if p == http.ErrAbortHandler {
 		panic(p)

@@ -67,6 +67,12 @@ func (s *Server) routes() {
 	// Geofences.
 
 	// Notifications: definitions, sends, statistics, results, live activities.
+	s.handle(http.MethodPost, "sendBulkNotification", s.sendBulkNotification, objectBody)
+	s.handle(http.MethodPost, "sendNotification", s.sendNotification, objectBody|arrayBody)
+	s.handle(http.MethodPost, "createNotificationDefinition", s.createNotificationDefinition, objectBody)
+	s.handle(http.MethodPost, "update-live-activity", s.updateLiveActivity, objectBody)
+	s.handle(http.MethodGet, "getPushStats", s.getPushStats, 0)
+	s.handle(http.MethodGet, "getPushResult", s.getPushResult, 0)
 
 	// Email and SMS sends.
 

@@ -8,16 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
-	"os"
-	"runtime/debug"
-	"strings"
 	"time"
 
-	"github.com/netmera-mock/netmera-mock/contracts"
 	"github.com/netmera-mock/netmera-mock/fixtures"
-	"github.com/netmera-mock/netmera-mock/mockserver"
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
@@ -33,9 +26,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return healthcheck(ctx, args[1:], getenv, stdout, stderr)
 		case "contract":
 			return contract(ctx, args[1:], getenv, stdout, stderr)
+		case "help":
+			return help(args[1:], getenv, stdout)
 		}
 	}
-	c, err := parseConfig(args, getenv, stderr)
+	c, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
@@ -56,16 +51,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func newLogger(c *config, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return nil, fmt.Errorf("-log-level: %w", err)
+		return nil, usagef("-log-level: %w", err)
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationsInMillis}
 	switch c.logFormat {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
+	return nil, usagef("-log-format must be text or json, not %q", c.logFormat)
+}
+
+// durationsInMillis logs every time.Duration as a number of milliseconds
+// under its key with "_ms" appended ("duration_ms":0.153), in both
+// formats: the JSON handler would write nanoseconds, and a number with
+// its unit in the key is what log tools sum and sort.
+func durationsInMillis(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.Float64(a.Key+"_ms", millis(a.Value.Duration()))
+	}
+	return a
+}
+
+// millis is d in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 {
+	return float64(d.Round(time.Microsecond)) / float64(time.Millisecond)
 }
 
 // loadOverlay reads the fixtures file, once, as JSON to lay on top of
@@ -83,8 +94,9 @@ func loadOverlay(c *config) ([]byte, error) {
 
 // seedFunc builds the data every tenant starts from: generated fixtures,
 // with the overlay (a fixtures file, as JSON) laid on top.
-func seedFunc(c *config, overlay []byte) state.SeedFunc {
-	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages}
+// progress, when not nil, is told of the users as they are made.
+func seedFunc(c *config, overlay []byte, progress func(users int)) state.SeedFunc {
+	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages, Progress: progress}
 	if overlay == nil {
 		return fixtures.Seed(opts)
 	}
@@ -99,98 +111,6 @@ func seedFunc(c *config, overlay []byte) state.SeedFunc {
 		}
 		return fixtures.Merge(d, &top)
 	})
-}
-
-func serve(ctx context.Context, c *config, log *slog.Logger) error {
-	start := time.Now()
-	overlay, err := loadOverlay(c)
-	if err != nil {
-		return err
-	}
-	seed := seedFunc(c, overlay)
-	// Seeding allocates a lot that lives on: a lighter garbage collector
-	// while it runs halves start-up for a million users.
-	gc := debug.SetGCPercent(400)
-	store, err := state.NewStore(seed, c.settings, c.apiKeys...)
-	if err == nil && c.anyKey {
-		store.AcceptAnyKey(c.maxTenants)
-	}
-	if err == nil && c.stateFile != "" {
-		var res state.LoadResult
-		if res, err = store.Load(c.stateFile); err == nil {
-			log.Info("state file", "path", c.stateFile, "found", res.Found, "restored", res.Restored, "skipped", res.Skipped)
-		}
-	}
-	debug.SetGCPercent(gc)
-	if err != nil {
-		return err
-	}
-	if c.openapi != "" {
-		b, err := os.ReadFile(c.openapi)
-		if err != nil {
-			return err
-		}
-		if c.server.Document, err = contracts.Load(b); err != nil {
-			return fmt.Errorf("%s: %w", c.openapi, err)
-		}
-	}
-	c.server.Logger = log
-	c.server.Seeder = func(spec mockserver.SeedSpec) state.SeedFunc {
-		sc := *c
-		sc.seed, sc.users, sc.segments, sc.messages = spec.Seed, spec.Users, spec.Segments, spec.Messages
-		return seedFunc(&sc, overlay)
-	}
-	srv, err := mockserver.New(store, c.server)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return err
-	}
-	keyIDs := make([]string, len(c.apiKeys))
-	for i, k := range c.apiKeys {
-		keyIDs[i] = state.KeyID(k)
-	}
-	counts := store.Total()
-	log.Info("netmera-mock ready", "addr", ln.Addr().String(), "version", version, "tenants", store.Len(),
-		"keys", strings.Join(keyIDs, ","), "default_key", len(c.apiKeys) == 1 && c.apiKeys[0] == DefaultAPIKey,
-		"accept_any_key", c.anyKey, "users", counts.Users, "devices", counts.Devices, "seed", c.seed,
-		"startup", time.Since(start).Round(time.Millisecond))
-
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	stopSaving := saveEvery(ctx, c, store, log)
-	select {
-	case err := <-errc:
-		stopSaving()
-		return errors.Join(err, save(c, store, log, true))
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err = hs.Shutdown(shutdownCtx); err != nil {
-		// Requests still running are cut off: their clients get no
-		// answer, so nothing they did was acknowledged.
-		_ = hs.Close()
-		err = fmt.Errorf("shutdown: %w", err)
-	}
-	stopSaving()
-	if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) {
-		err = errors.Join(err, serveErr)
-	}
-	// Every request answered before the shutdown is in the state: save it,
-	// even when the shutdown had to cut requests off.
-	return errors.Join(err, save(c, store, log, true))
 }
 
 // saveEvery saves the state every -save-interval while the server runs;

@@ -60,6 +60,21 @@ API_KEY=netmera-mock-key
 CACHE=${NETMERA_MOCK_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/netmera-mock-tools}
 mkdir -p "$CACHE"
 
+# One run at a time: two would share the image tag and the stand-in. The
+# script runs again under flock, which holds the lock itself (-o: what the
+# run starts, podman's helpers included, does not inherit it).
+if [[ "${DOCKER_TEST_LOCKED:-}" != 1 ]]; then
+  export DOCKER_TEST_LOCKED=1
+  lock="$CACHE/docker-test.lock"
+  rc=0
+  flock -n -E 75 -o "$lock" bash "$0" "$@" || rc=$?
+  if [[ $rc == 75 ]]; then
+    echo "another docker-test run holds $lock: waiting for it"
+    exec flock -o "$lock" bash "$0" "$@"
+  fi
+  exit "$rc"
+fi
+
 T_START=$(date +%s%N)
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 step() { echo "== docker-test: $* ($(( $(ms_since "$T_START") / 1000 ))s)"; }
@@ -144,12 +159,6 @@ pm() {
 step "prerequisites"
 [[ $(id -u) == 0 ]] || fail "run as root (podman and apt-get here need it)"
 command -v go >/dev/null || fail "go not found (looked on PATH and in /usr/local/go/bin)"
-# One run at a time: two would share the image tag and the stand-in.
-exec 9>"$CACHE/docker-test.lock"
-if ! flock -n 9; then
-  echo "another docker-test run holds $CACHE/docker-test.lock: waiting for it"
-  flock 9
-fi
 # Debian's packages this script uses, and why. iptables is named: netavark
 # (podman's network stack here) needs it but only suggests it.
 pkgs=(podman buildah runc netavark aardvark-dns iptables uidmap mmdebstrap curl git procps)

@@ -74,6 +74,9 @@ func contract(ctx context.Context, args []string, getenv func(string) string, st
 	if c.baseURL == "" {
 		return usagef("contract: -base-url is required")
 	}
+	if c.wait > 0 && c.live {
+		return usagef("contract: -wait asks /_mock/health, which only the fake serves: not with -live")
+	}
 	if c.apiKey == "" {
 		c.apiKey = DefaultAPIKey
 	}

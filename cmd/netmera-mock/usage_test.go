@@ -78,6 +78,7 @@ func TestExitStatusAndHelp(t *testing.T) {
 		{name: "unknown flag", args: []string{"-nope"}, code: 2, stderr: []string{"-nope", "netmera-mock -h"}},
 		{name: "unknown contract flag", args: []string{"contract", "-nope"}, code: 2, stderr: []string{"contract:", "-nope"}},
 		{name: "contract without -base-url", args: []string{"contract"}, code: 2, stderr: []string{"-base-url is required"}},
+		{name: "contract -wait against the live API", args: []string{"contract", "-live", "-wait", "5s", "-base-url", "https://restapi.netmera.com"}, code: 2, stderr: []string{"not with -live"}},
 		{name: "bad environment value", args: []string{"-users", "5"}, env: map[string]string{"NETMERA_MOCK_LOG_LEVEL": "loud"}, code: 2, stderr: []string{"log-level"}},
 		{name: "bad environment number", env: map[string]string{"NETMERA_MOCK_USERS": "many"}, code: 2, stderr: []string{"NETMERA_MOCK_USERS"}},
 		{name: "bad server option", args: []string{"-auth-status", "500"}, code: 2, stderr: []string{"401 or 403"}},

@@ -4,7 +4,7 @@ BIN     ?= bin/netmera-mock
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: help run build test test-short lint fmt bench startup cover clean
+.PHONY: help run build test test-short lint fmt bench perf startup cover clean soak
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,8 +31,14 @@ fmt: ## format the code
 bench: ## the hot-path benchmarks (figures go in docs/performance.md)
 	$(GO) test -run '^$$' -bench . -benchmem ./state/ ./mockserver/ ./fixtures/
 
+perf: ## the fake's request path against a bare handler, alternating rounds (docs/performance.md)
+	$(GO) run ./internal/cmd/perf $(PERFFLAGS)
+
 startup: ## time to ready and peak memory with USERS users (default a million), RUNS times
 	scripts/startup.sh $(or $(USERS),1000000) $(or $(RUNS),3)
+
+soak: ## SIGKILL the fake SOAK_KILLS times (default 50) while clients write; the state file must load each time
+	NETMERA_MOCK_SOAK_KILLS=$(or $(SOAK_KILLS),50) $(GO) test -count=1 -run '^TestSIGKILL$$' -v ./cmd/netmera-mock/
 
 cover: ## test coverage summary
 	$(GO) test -count=1 -coverprofile=coverage.out ./... && $(GO) tool cover -func=coverage.out | tail -1

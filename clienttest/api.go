@@ -16,15 +16,17 @@ import (
 //
 //   - sends every request to baseURL through hc, and through nothing else;
 //   - sends apiKey in the X-netmera-api-key header of every request;
-//   - implements one or more of UserClient, ProfileClient, CategoryClient,
-//     DeviceClient, SegmentClient, ChannelClient and ApprovalClient (the
-//     cases of the others are skipped);
+//   - has methods of UserClient, ProfileClient, CategoryClient,
+//     DeviceClient, SegmentClient, ChannelClient and ApprovalClient, with
+//     their signatures (the cases of a method it lacks are skipped), or is
+//     a Funcs that adapts a client shaped otherwise;
 //   - returns every Netmera error it receives as an error from which
-//     errors.As extracts an APIError.
+//     errors.As extracts an APIError (or that Funcs.AsAPIError reads).
 //
 // The factory may send requests itself (a login check, say), but the
 // client it returns must not depend on state the suite did not create.
-// If the client implements io.Closer, it is closed when its case ends.
+// If the client implements io.Closer (or the Funcs has Close), it is
+// closed when its case ends.
 // A non-nil error fails the case.
 type Factory func(baseURL, apiKey string, hc *http.Client) (any, error)
 

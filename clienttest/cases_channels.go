@@ -37,18 +37,18 @@ func toggle(e *env, channel string, ids []string, disable, enable func(context.C
 
 func emailCases() []testCase {
 	return []testCase{
-		{name: "enable-disable", run: func(e *env) {
-			cl := e.client.(ChannelClient)
+		{name: "enable-disable", needs: []string{"EnableMail", "DisableMail"}, run: func(e *env) {
+			cl := e.f
 			toggle(e, "email", []string{"id1", "id2"}, cl.DisableMail, cl.EnableMail, "DisableMail", "EnableMail")
 		}},
-		{name: "update", run: func(e *env) {
-			cl, addr := e.client.(ChannelClient), "ada@example.org"
+		{name: "update", needs: []string{"UpdateEmail"}, run: func(e *env) {
+			cl, addr := e.f, "ada@example.org"
 			c := e.do(fmt.Sprintf("UpdateEmail(ctx, \"id1\", %q)", addr), func(ctx context.Context) error { return cl.UpdateEmail(ctx, "id1", addr) })
 			e.must(c)
 			e.wantProfile(c, "id1", state.AttrEmail, addr)
 		}},
-		{name: "disable-batches-over-1000", live: true, opts: []Option{WithUsers(1600)}, run: func(e *env) {
-			cl, ids := e.client.(ChannelClient), e.batchIDs(1500)
+		{name: "disable-batches-over-1000", needs: []string{"DisableMail"}, live: true, opts: []Option{WithUsers(1600)}, run: func(e *env) {
+			cl, ids := e.f, e.batchIDs(1500)
 			c := e.do(fmt.Sprintf("DisableMail(ctx, %s)", showIDs(ids)), func(ctx context.Context) error { return cl.DisableMail(ctx, ids) })
 			if e.wantBatches(c, "disableMail", "extIds", ids) && !e.live() {
 				e.wantPermission(c, "email", ids, false)
@@ -59,12 +59,12 @@ func emailCases() []testCase {
 
 func smsCases() []testCase {
 	return []testCase{
-		{name: "enable-disable", run: func(e *env) {
-			cl := e.client.(ChannelClient)
+		{name: "enable-disable", needs: []string{"EnableSms", "DisableSms"}, run: func(e *env) {
+			cl := e.f
 			toggle(e, "SMS", []string{"your_extId", "your-extId"}, cl.DisableSms, cl.EnableSms, "DisableSms", "EnableSms")
 		}},
-		{name: "update-msisdn", run: func(e *env) {
-			cl, msisdn := e.client.(ChannelClient), "905559998877"
+		{name: "update-msisdn", needs: []string{"UpdateMsisdn"}, run: func(e *env) {
+			cl, msisdn := e.f, "905559998877"
 			c := e.do(fmt.Sprintf("UpdateMsisdn(ctx, \"id1\", %q)", msisdn), func(ctx context.Context) error { return cl.UpdateMsisdn(ctx, "id1", msisdn) })
 			e.must(c)
 			e.wantProfile(c, "id1", state.AttrMsisdn, msisdn)
@@ -88,8 +88,8 @@ func (e *env) waiting() []int64 {
 
 func approvalCases() []testCase {
 	return []testCase{
-		{name: "array-body", run: func(e *env) {
-			cl, ids := e.client.(ApprovalClient), e.waiting()[:2]
+		{name: "array-body", needs: []string{"SendPushApproval"}, run: func(e *env) {
+			cl, ids := e.f, e.waiting()[:2]
 			c := e.do(fmt.Sprintf("SendPushApproval(ctx, %v)", ids), func(ctx context.Context) error { return cl.SendPushApproval(ctx, ids) })
 			if !e.wantArrays(c, "sendPushApproval") {
 				return
@@ -101,8 +101,8 @@ func approvalCases() []testCase {
 				}
 			}
 		}},
-		{name: "unknown-5003", run: func(e *env) {
-			cl := e.client.(ApprovalClient)
+		{name: "unknown-5003", needs: []string{"SendPushApproval"}, run: func(e *env) {
+			cl := e.f
 			ids := []int64{e.waiting()[0], 987654321}
 			c := e.do(fmt.Sprintf("SendPushApproval(ctx, %v) with %d unknown", ids, ids[1]), func(ctx context.Context) error {
 				return cl.SendPushApproval(ctx, ids)

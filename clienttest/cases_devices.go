@@ -2,6 +2,7 @@ package clienttest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -46,7 +47,7 @@ func fakeKey(d state.DeviceRecord) string {
 // wantDevices checks GetDevices against the fake's devices of the user.
 func (e *env) wantDevices(id string, only bool) {
 	e.t.Helper()
-	cl := e.client.(DeviceClient)
+	cl := e.f
 	var got []Device
 	c := e.do(fmt.Sprintf("GetDevices(ctx, %q, %t)", id, only), func(ctx context.Context) (err error) {
 		got, err = cl.GetDevices(ctx, id, only)
@@ -63,7 +64,7 @@ func (e *env) wantDevices(id string, only bool) {
 // fake exactly once.
 func (e *env) wantAllTokens(minPages int) {
 	e.t.Helper()
-	cl := e.client.(DeviceClient)
+	cl := e.f
 	var want []string
 	for _, d := range e.srv.Export().Devices {
 		if d.Token != "" {
@@ -91,11 +92,15 @@ func (e *env) wantAllTokens(minPages int) {
 			twice = append(twice, tok)
 		}
 	}
-	pages := len(c.to("getDeviceTokens"))
+	pages := c.to("getDeviceTokens")
 	switch {
-	case len(missing) > 0:
+	case len(missing) > 0 && len(pages) < minPages:
 		e.errorf(c, "every one of the fake's %d tokens, following nextPage until a page has none (%d page(s) were fetched, at least %d were needed); %d are missing, such as %q",
-			len(want), pages, minPages, len(missing), missing[0])
+			len(want), len(pages), minPages, len(missing), missing[0])
+	case len(missing) > 0:
+		c.got = showDevices(got)
+		e.errorf(c, "every one of the fake's %d tokens; %d are missing, such as %q, though the client fetched every page (%d)%s",
+			len(want), len(missing), missing[0], len(pages), tokenFields(pages))
 	case len(twice) > 0:
 		e.errorf(c, "each token exactly once; %d came more than once, such as %q", len(twice), twice[0])
 	case len(seen) != len(want):
@@ -105,8 +110,8 @@ func (e *env) wantAllTokens(minPages int) {
 
 func deviceCases() []testCase {
 	return []testCase{
-		{name: "get", run: func(e *env) { e.wantDevices(e.deviceUser(), false) }},
-		{name: "get-only-permitted", run: func(e *env) {
+		{name: "get", needs: []string{"GetDevices"}, run: func(e *env) { e.wantDevices(e.deviceUser(), false) }},
+		{name: "get-only-permitted", needs: []string{"GetDevices"}, run: func(e *env) {
 			id := e.deviceUser()
 			tok := e.srv.Devices(id)[0].Token
 			if err := e.srv.Tenant().SetPush("", tok, false); err != nil {
@@ -114,8 +119,8 @@ func deviceCases() []testCase {
 			}
 			e.wantDevices(id, true)
 		}},
-		{name: "enable-disable-push", run: func(e *env) {
-			cl, id := e.client.(DeviceClient), e.deviceUser()
+		{name: "enable-disable-push", needs: []string{"EnablePush", "DisablePush"}, run: func(e *env) {
+			cl, id := e.f, e.deviceUser()
 			for _, on := range []bool{false, true} {
 				name, fn := "DisablePush", cl.DisablePush
 				if on {
@@ -131,18 +136,56 @@ func deviceCases() []testCase {
 				}
 			}
 		}},
-		{name: "all-tokens-follow-nextPage", opts: []Option{WithUsers(1200)}, run: func(e *env) {
+		{name: "all-tokens-follow-nextPage", needs: []string{"AllDeviceTokens"}, opts: []Option{WithUsers(1200)}, run: func(e *env) {
 			n := e.srv.Tenant().Counts().Devices
 			if n <= 1000 {
 				e.t.Fatalf("%s: the fake has %d installations; the case needs more than one page of 1000", e.name, n)
 			}
 			e.wantAllTokens((n + 999) / 1000)
 		}},
-		{name: "all-tokens-legacy-shape", opts: []Option{WithDeviceTokenShape(mockserver.ShapeLegacy)}, run: func(e *env) {
+		{name: "all-tokens-legacy-shape", needs: []string{"AllDeviceTokens"}, opts: []Option{WithDeviceTokenShape(mockserver.ShapeLegacy)}, run: func(e *env) {
 			e.wantAllTokens(1)
 		}},
-		{name: "all-tokens-current-shape", opts: []Option{WithDeviceTokenShape(mockserver.ShapeCurrent)}, run: func(e *env) {
+		{name: "all-tokens-current-shape", needs: []string{"AllDeviceTokens"}, opts: []Option{WithDeviceTokenShape(mockserver.ShapeCurrent)}, run: func(e *env) {
 			e.wantAllTokens(1)
 		}},
 	}
+}
+
+// showDevices describes what AllDeviceTokens returned.
+func showDevices(ds []Device) string {
+	if len(ds) == 0 {
+		return "no devices"
+	}
+	empty := 0
+	for _, d := range ds {
+		if d.Token == "" {
+			empty++
+		}
+	}
+	return fmt.Sprintf("%d devices, %d of them with an empty Token, the first %+v", len(ds), empty, ds[0])
+}
+
+// tokenFields says which of "token" and "deviceToken" the first device of
+// the first getDeviceTokens answer carries.
+func tokenFields(pages []Request) string {
+	if len(pages) == 0 {
+		return ""
+	}
+	var page struct {
+		Devices []map[string]any `json:"devices"`
+	}
+	if json.Unmarshal(pages[0].Response, &page) != nil || len(page.Devices) == 0 {
+		return ""
+	}
+	var has []string
+	for _, f := range []string{"token", "deviceToken"} {
+		if _, ok := page.Devices[0][f]; ok {
+			has = append(has, fmt.Sprintf("%q", f))
+		}
+	}
+	if len(has) != 1 {
+		return ""
+	}
+	return fmt.Sprintf(".\n          The fake's answer carries each token in %s only: Device.Token must be whichever of \"token\" and \"deviceToken\" the answer has", has[0])
 }

@@ -40,8 +40,8 @@ func (e *env) wantProfile(c *call, extID, key string, want any) {
 
 func profileCases() []testCase {
 	return []testCase{
-		{name: "set-array-body", run: func(e *env) {
-			cl := e.client.(ProfileClient)
+		{name: "set-array-body", needs: []string{"SetProfileAttributes"}, run: func(e *env) {
+			cl := e.f
 			updates := []ProfileUpdate{
 				{ExtID: "id1", Profile: map[string]any{"name": "Ada", "age": 41}},
 				{ExtID: "id2", Profile: map[string]any{"surname": "Lovelace"}},
@@ -57,8 +57,8 @@ func profileCases() []testCase {
 			e.wantProfile(c, "id1", "age", 41)
 			e.wantProfile(c, "id2", "surname", "Lovelace")
 		}},
-		{name: "set-batches-over-1000", live: true, opts: []Option{WithUsers(1600)}, run: func(e *env) {
-			cl, ids := e.client.(ProfileClient), e.batchIDs(1500)
+		{name: "set-batches-over-1000", needs: []string{"SetProfileAttributes"}, live: true, opts: []Option{WithUsers(1600)}, run: func(e *env) {
+			cl, ids := e.f, e.batchIDs(1500)
 			updates := make([]ProfileUpdate, len(ids))
 			for i, id := range ids {
 				updates[i] = ProfileUpdate{ExtID: id, Profile: map[string]any{"age": 18 + i%70}}
@@ -76,8 +76,8 @@ func profileCases() []testCase {
 				}
 			}
 		}},
-		{name: "unset", run: func(e *env) {
-			cl := e.client.(ProfileClient)
+		{name: "unset", needs: []string{"UnsetProfileAttributes"}, run: func(e *env) {
+			cl := e.f
 			unsets := []ProfileUnset{{ExtID: "id1", Keys: []string{"age", "surname"}}}
 			c := e.do(fmt.Sprintf("UnsetProfileAttributes(ctx, %+v)", unsets), func(ctx context.Context) error {
 				return cl.UnsetProfileAttributes(ctx, unsets)
@@ -90,8 +90,8 @@ func profileCases() []testCase {
 			e.wantProfile(c, "id1", "surname", nil)
 			e.wantProfile(c, "id1", "name", "John")
 		}},
-		{name: "push-pull", run: func(e *env) {
-			cl := e.client.(ProfileClient)
+		{name: "push-pull", needs: []string{"PushProfileAttributes", "PullProfileAttributes"}, run: func(e *env) {
+			cl := e.f
 			push := []ProfileUpdate{{ExtID: "id2", Profile: map[string]any{"lastVisitedProducts": []any{"hat", "shirt"}}}}
 			c := e.do(fmt.Sprintf("PushProfileAttributes(ctx, %+v) with id2's lastVisitedProducts [shirt sneakers]", push), func(ctx context.Context) error {
 				return cl.PushProfileAttributes(ctx, push)
@@ -111,9 +111,9 @@ func profileCases() []testCase {
 			e.must(c)
 			e.wantProfile(c, "id2", "lastVisitedProducts", []any{"sneakers", "hat"})
 		}},
-		{name: "get", run: func(e *env) { wantReadBack(e, "id1") }},
-		{name: "read-after-write", run: func(e *env) {
-			cl := e.client.(ProfileClient)
+		{name: "get", needs: []string{"GetProfileAttributes"}, run: func(e *env) { wantReadBack(e, "id1") }},
+		{name: "read-after-write", needs: []string{"SetProfileAttributes", "GetProfileAttributes"}, run: func(e *env) {
+			cl := e.f
 			set := []ProfileUpdate{{ExtID: "id1", Profile: map[string]any{
 				"age": 52, "isSubscribed": false, "lastVisitedCategories": []any{"books"}, "gender": "FEMALE"}}}
 			e.must(e.do(fmt.Sprintf("SetProfileAttributes(ctx, %+v)", set), func(ctx context.Context) error {
@@ -121,8 +121,8 @@ func profileCases() []testCase {
 			}))
 			wantReadBack(e, "id1")
 		}},
-		{name: "get-unknown-user", live: true, run: func(e *env) {
-			cl, id := e.client.(ProfileClient), e.prefix+"nobody"
+		{name: "get-unknown-user", needs: []string{"GetProfileAttributes"}, live: true, run: func(e *env) {
+			cl, id := e.f, e.prefix+"nobody"
 			var got map[string]any
 			c := e.do(fmt.Sprintf("GetProfileAttributes(ctx, %q) of an unknown user", id), func(ctx context.Context) (err error) {
 				got, err = cl.GetProfileAttributes(ctx, id)
@@ -139,7 +139,7 @@ func profileCases() []testCase {
 // fake holds, numbers compared by value.
 func wantReadBack(e *env, id string) {
 	e.t.Helper()
-	cl := e.client.(ProfileClient)
+	cl := e.f
 	var got map[string]any
 	c := e.do(fmt.Sprintf("GetProfileAttributes(ctx, %q)", id), func(ctx context.Context) (err error) {
 		got, err = cl.GetProfileAttributes(ctx, id)
@@ -153,8 +153,8 @@ func wantReadBack(e *env, id string) {
 
 func categoryCases() []testCase {
 	return []testCase{
-		{name: "set-array-body", run: func(e *env) {
-			cl := e.client.(CategoryClient)
+		{name: "set-array-body", needs: []string{"SetCategoryPreferences"}, run: func(e *env) {
+			cl := e.f
 			prefs := []CategoryPreference{
 				{ExtID: "id1", Category: "Shopping", Enable: false},
 				{ExtID: "id1", Category: "Newsletter", Channel: "EMAIL", Enable: false},
@@ -180,8 +180,8 @@ func categoryCases() []testCase {
 				}
 			}
 		}},
-		{name: "read-after-write", run: func(e *env) {
-			cl := e.client.(CategoryClient)
+		{name: "read-after-write", needs: []string{"SetCategoryPreferences", "GetCategoryPreferences"}, run: func(e *env) {
+			cl := e.f
 			prefs := []CategoryPreference{{ExtID: "id1", Category: "Promotions", Channel: "PUSH", Enable: false}}
 			e.must(e.do(fmt.Sprintf("SetCategoryPreferences(ctx, %+v)", prefs), func(ctx context.Context) error {
 				return cl.SetCategoryPreferences(ctx, prefs)

@@ -46,8 +46,8 @@ func (e *env) wantOS(c *call, endpoint string, want ...string) bool {
 
 func segmentCases() []testCase {
 	return []testCase{
-		{name: "list", live: true, run: func(e *env) {
-			cl := e.client.(SegmentClient)
+		{name: "list", needs: []string{"GetSegments"}, live: true, run: func(e *env) {
+			cl := e.f
 			var got []Segment
 			c := e.do(`GetSegments(ctx, "ANDROID")`, func(ctx context.Context) (err error) {
 				got, err = cl.GetSegments(ctx, "ANDROID")
@@ -68,8 +68,8 @@ func segmentCases() []testCase {
 				e.errorf(c, "the fake's segments in its order (newest first), userCount null for connectors segments:\n  %v\ngot:\n  %v", want, g)
 			}
 		}},
-		{name: "os-header", live: true, run: func(e *env) {
-			cl := e.client.(SegmentClient)
+		{name: "os-header", needs: []string{"GetSegments"}, live: true, run: func(e *env) {
+			cl := e.f
 			for _, os := range []string{"IOS", "ANDROID"} {
 				c := e.do(fmt.Sprintf("GetSegments(ctx, %q)", os), func(ctx context.Context) error {
 					_, err := cl.GetSegments(ctx, os)
@@ -85,8 +85,8 @@ func segmentCases() []testCase {
 				e.must(c)
 			}
 		}},
-		{name: "users-follow-nextPage", opts: withBigSegment(), run: func(e *env) {
-			cl := e.client.(SegmentClient)
+		{name: "users-follow-nextPage", needs: []string{"GetSegmentUsers"}, opts: withBigSegment(), run: func(e *env) {
+			cl := e.f
 			var got []SegmentUser
 			c := e.do(fmt.Sprintf("GetSegmentUsers(ctx, %d) of a segment of 1500 members", bigSegment), func(ctx context.Context) (err error) {
 				got, err = cl.GetSegmentUsers(ctx, bigSegment)
@@ -119,8 +119,8 @@ func segmentCases() []testCase {
 					len(want), len(c.to("getSegmentUsers")), len(seen))
 			}
 		}},
-		{name: "users-os-header", opts: withBigSegment(), run: func(e *env) {
-			cl := e.client.(SegmentClient)
+		{name: "users-os-header", needs: []string{"GetSegmentUsers"}, opts: withBigSegment(), run: func(e *env) {
+			cl := e.f
 			c := e.do(fmt.Sprintf("GetSegmentUsers(ctx, %d) of a segment of 1500 members", bigSegment), func(ctx context.Context) error {
 				_, err := cl.GetSegmentUsers(ctx, bigSegment)
 				return err
@@ -132,8 +132,8 @@ func segmentCases() []testCase {
 				e.must(c)
 			}
 		}},
-		{name: "unknown-5042", live: true, run: func(e *env) {
-			cl := e.client.(SegmentClient)
+		{name: "unknown-5042", needs: []string{"GetSegmentUsers"}, live: true, run: func(e *env) {
+			cl := e.f
 			const id = 8_999_999_999
 			c := e.do(fmt.Sprintf("GetSegmentUsers(ctx, %d) of an unknown segment", id), func(ctx context.Context) error {
 				_, err := cl.GetSegmentUsers(ctx, id)

@@ -1,6 +1,7 @@
 package clienttest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,9 +21,9 @@ type sample struct {
 	fn    func(ctx context.Context) error
 }
 
-// samples returns a call of each method of each interface c implements,
-// reads first. Approval is left out live: it would approve real messages.
-func (e *env) samples(c any) []sample {
+// samples returns a call of each method c has, reads first. Approval is
+// left out live: it would approve real messages.
+func (e *env) samples(c Funcs) []sample {
 	id := e.prefix + "user-1"
 	ids := []string{id, e.prefix + "user-2"}
 	tag := e.prefix + "tag"
@@ -33,55 +34,79 @@ func (e *env) samples(c any) []sample {
 	write := func(asked string, fn func(ctx context.Context) error) {
 		writes = append(writes, sample{asked, true, fn})
 	}
-	if c, ok := c.(UserClient); ok {
+	if c.TagUsers != nil {
 		write(fmt.Sprintf("TagUsers(ctx, %q, %q)", tag, ids), func(ctx context.Context) error { return c.TagUsers(ctx, tag, ids) })
+	}
+	if c.UntagUsers != nil {
 		write(fmt.Sprintf("UntagUsers(ctx, %q, %q)", tag, ids), func(ctx context.Context) error { return c.UntagUsers(ctx, tag, ids) })
 	}
-	if c, ok := c.(ProfileClient); ok {
-		set := []ProfileUpdate{{ExtID: id, Profile: map[string]any{"name": "Clienttest"}}}
-		arr := []ProfileUpdate{{ExtID: id, Profile: map[string]any{"lastVisitedProducts": []any{"clienttest"}}}}
-		unset := []ProfileUnset{{ExtID: id, Keys: []string{"name"}}}
+	set := []ProfileUpdate{{ExtID: id, Profile: map[string]any{"name": "Clienttest"}}}
+	arr := []ProfileUpdate{{ExtID: id, Profile: map[string]any{"lastVisitedProducts": []any{"clienttest"}}}}
+	unset := []ProfileUnset{{ExtID: id, Keys: []string{"name"}}}
+	if c.GetProfileAttributes != nil {
 		read(fmt.Sprintf("GetProfileAttributes(ctx, %q)", id), func(ctx context.Context) error {
 			_, err := c.GetProfileAttributes(ctx, id)
 			return err
 		})
+	}
+	if c.SetProfileAttributes != nil {
 		write(fmt.Sprintf("SetProfileAttributes(ctx, %+v)", set), func(ctx context.Context) error { return c.SetProfileAttributes(ctx, set) })
+	}
+	if c.UnsetProfileAttributes != nil {
 		write(fmt.Sprintf("UnsetProfileAttributes(ctx, %+v)", unset), func(ctx context.Context) error { return c.UnsetProfileAttributes(ctx, unset) })
+	}
+	if c.PushProfileAttributes != nil {
 		write(fmt.Sprintf("PushProfileAttributes(ctx, %+v)", arr), func(ctx context.Context) error { return c.PushProfileAttributes(ctx, arr) })
+	}
+	if c.PullProfileAttributes != nil {
 		write(fmt.Sprintf("PullProfileAttributes(ctx, %+v)", arr), func(ctx context.Context) error { return c.PullProfileAttributes(ctx, arr) })
 	}
-	if c, ok := c.(CategoryClient); ok {
-		prefs := []CategoryPreference{{ExtID: id, Category: e.prefix + "category", Enable: true}}
+	prefs := []CategoryPreference{{ExtID: id, Category: e.prefix + "category", Enable: true}}
+	if c.GetCategoryPreferences != nil {
 		read(fmt.Sprintf("GetCategoryPreferences(ctx, %q)", id), func(ctx context.Context) error {
 			_, err := c.GetCategoryPreferences(ctx, id)
 			return err
 		})
+	}
+	if c.SetCategoryPreferences != nil {
 		write(fmt.Sprintf("SetCategoryPreferences(ctx, %+v)", prefs), func(ctx context.Context) error { return c.SetCategoryPreferences(ctx, prefs) })
 	}
-	if c, ok := c.(DeviceClient); ok {
+	if c.GetDevices != nil {
 		read(fmt.Sprintf("GetDevices(ctx, %q, false)", id), func(ctx context.Context) error {
 			_, err := c.GetDevices(ctx, id, false)
 			return err
 		})
+	}
+	if c.EnablePush != nil {
 		write(fmt.Sprintf("EnablePush(ctx, %q)", id), func(ctx context.Context) error { return c.EnablePush(ctx, id) })
+	}
+	if c.DisablePush != nil {
 		write(fmt.Sprintf("DisablePush(ctx, %q)", id), func(ctx context.Context) error { return c.DisablePush(ctx, id) })
 	}
-	if c, ok := c.(SegmentClient); ok {
+	if c.GetSegments != nil {
 		read(`GetSegments(ctx, "IOS")`, func(ctx context.Context) error {
 			_, err := c.GetSegments(ctx, "IOS")
 			return err
 		})
 	}
-	if c, ok := c.(ChannelClient); ok {
-		email, msisdn := "clienttest@example.com", "905550000000"
-		write(fmt.Sprintf("EnableMail(ctx, %q)", ids), func(ctx context.Context) error { return c.EnableMail(ctx, ids) })
-		write(fmt.Sprintf("DisableMail(ctx, %q)", ids), func(ctx context.Context) error { return c.DisableMail(ctx, ids) })
-		write(fmt.Sprintf("UpdateEmail(ctx, %q, %q)", id, email), func(ctx context.Context) error { return c.UpdateEmail(ctx, id, email) })
-		write(fmt.Sprintf("EnableSms(ctx, %q)", ids), func(ctx context.Context) error { return c.EnableSms(ctx, ids) })
-		write(fmt.Sprintf("DisableSms(ctx, %q)", ids), func(ctx context.Context) error { return c.DisableSms(ctx, ids) })
-		write(fmt.Sprintf("UpdateMsisdn(ctx, %q, %q)", id, msisdn), func(ctx context.Context) error { return c.UpdateMsisdn(ctx, id, msisdn) })
+	email, msisdn := "clienttest@example.com", "905550000000"
+	list := func(name string, fn func(context.Context, []string) error) {
+		if fn != nil {
+			write(fmt.Sprintf("%s(ctx, %q)", name, ids), func(ctx context.Context) error { return fn(ctx, ids) })
+		}
 	}
-	if c, ok := c.(ApprovalClient); ok && !e.live() {
+	one := func(name, value string, fn func(context.Context, string, string) error) {
+		if fn != nil {
+			write(fmt.Sprintf("%s(ctx, %q, %q)", name, id, value), func(ctx context.Context) error { return fn(ctx, id, value) })
+		}
+	}
+	list("EnableMail", c.EnableMail)
+	list("DisableMail", c.DisableMail)
+	one("UpdateEmail", email, c.UpdateEmail)
+	list("EnableSms", c.EnableSms)
+	list("DisableSms", c.DisableSms)
+	one("UpdateMsisdn", msisdn, c.UpdateMsisdn)
+	if c.SendPushApproval != nil && !e.live() {
 		msgs := []int64{fixtures.ExampleMessageID}
 		write(fmt.Sprintf("SendPushApproval(ctx, %v)", msgs), func(ctx context.Context) error { return c.SendPushApproval(ctx, msgs) })
 	}
@@ -116,12 +141,18 @@ func (e *env) eachSample(samples []sample, check func(c *call) string) {
 	e.errorf(first, "%s", want)
 }
 
-func writesOf(s []sample) []sample {
+// writes returns the samples that write, and skips the case when the
+// client has no write method the suite may call.
+func (e *env) writes() []sample {
+	e.t.Helper()
 	var out []sample
-	for _, x := range s {
+	for _, x := range e.samples(e.f) {
 		if x.write {
 			out = append(out, x)
 		}
+	}
+	if len(out) == 0 {
+		e.t.Skipf("the case needs a method that writes, and the client has none the suite may call here")
 	}
 	return out
 }
@@ -129,7 +160,7 @@ func writesOf(s []sample) []sample {
 func authCases() []testCase {
 	return []testCase{
 		{name: "key-header", live: true, run: func(e *env) {
-			e.eachSample(e.samples(e.client), func(c *call) string {
+			e.eachSample(e.samples(e.f), func(c *call) string {
 				for i, r := range c.reqs {
 					if v := r.Header.Values("X-Netmera-Api-Key"); len(v) != 1 || v[0] != e.key {
 						return fmt.Sprintf("request %d (and every request) to carry the API key, once, in the X-netmera-api-key header", i+1)
@@ -165,7 +196,7 @@ func badKey(e *env) {
 func transportCases() []testCase {
 	return []testCase{
 		{name: "content-type-json", live: true, run: func(e *env) {
-			e.eachSample(writesOf(e.samples(e.client)), func(c *call) string {
+			e.eachSample(e.writes(), func(c *call) string {
 				for i, r := range c.reqs {
 					if len(r.Body) > 0 && !isJSONType(r.Header.Get("Content-Type")) {
 						return fmt.Sprintf("request %d, which has a JSON body, to say Content-Type: application/json", i+1)
@@ -175,21 +206,31 @@ func transportCases() []testCase {
 			})
 		}},
 		{name: "empty-200-body", live: true, run: func(e *env) {
-			e.eachSample(writesOf(e.samples(e.client)), func(c *call) string {
-				switch {
-				case len(c.reqs) == 0:
+			e.eachSample(e.writes(), func(c *call) string {
+				if len(c.reqs) == 0 {
 					return "a request"
-				case c.err != nil:
-					return "no error: Netmera acknowledges a write with 200 and an empty body, which is not JSON"
 				}
-				return ""
+				if c.err == nil {
+					return ""
+				}
+				for i, r := range c.reqs {
+					if r.Status/100 != 2 {
+						return fmt.Sprintf("no error, each write acknowledged with 200 and an empty body; but %s answered request %d %s, not 200, "+
+							"so the request itself was refused and this case could not see how the client takes an empty 200 (the answer above says why)",
+							e.where(), i+1, statusText(r.Status))
+					}
+				}
+				if r := c.reqs[len(c.reqs)-1]; len(bytes.TrimSpace(r.Response)) == 0 {
+					return fmt.Sprintf("no error: %s acknowledged the write with %d and an empty body, as Netmera does, and an empty body is not JSON to parse", e.where(), r.Status)
+				}
+				return fmt.Sprintf("no error: %s acknowledged the write with %d", e.where(), c.reqs[len(c.reqs)-1].Status)
 			})
 		}},
 		{name: "uses-given-http-client", run: func(e *env) {
 			before, fakeBefore := e.counter.count(), e.rec.count()
 			all := &call{}
 			var asked []string
-			for _, s := range e.samples(e.client) {
+			for _, s := range e.samples(e.f) {
 				c := e.do(s.asked, s.fn)
 				asked = append(asked, s.asked)
 				all.reqs = append(all.reqs, c.reqs...)
@@ -203,7 +244,7 @@ func transportCases() []testCase {
 			}
 		}},
 		{name: "honours-context", live: true, run: func(e *env) {
-			s := e.samples(e.client)[0]
+			s := e.samples(e.f)[0]
 			ctx, cancel := context.WithCancel(e.ctx)
 			cancel()
 			c := e.do(s.asked+" with a cancelled context", func(context.Context) error { return s.fn(ctx) })

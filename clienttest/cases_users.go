@@ -69,8 +69,8 @@ func (e *env) wantBatches(c *call, endpoint, key string, ids []string) bool {
 func tagCases() []testCase {
 	const tag = "clienttest-tag"
 	return []testCase{
-		{name: "tag", run: func(e *env) {
-			cl, ids := e.client.(UserClient), []string{"id1", "id2"}
+		{name: "tag", needs: []string{"TagUsers"}, run: func(e *env) {
+			cl, ids := e.f, []string{"id1", "id2"}
 			c := e.do(fmt.Sprintf("TagUsers(ctx, %q, %q)", tag, ids), func(ctx context.Context) error { return cl.TagUsers(ctx, tag, ids) })
 			e.must(c)
 			for _, id := range ids {
@@ -79,8 +79,8 @@ func tagCases() []testCase {
 				}
 			}
 		}},
-		{name: "untag", run: func(e *env) {
-			cl := e.client.(UserClient)
+		{name: "untag", needs: []string{"UntagUsers"}, run: func(e *env) {
+			cl := e.f
 			if err := e.srv.Tenant().TagUsers([]string{tag}, []string{"id1", "id2"}); err != nil {
 				e.t.Fatalf("%s: setting up: %v", e.name, err)
 			}
@@ -95,8 +95,8 @@ func tagCases() []testCase {
 				e.errorf(c, "user \"id2\", not named, still tagged %q; its tags are %q", tag, u.Tags)
 			}
 		}},
-		{name: "batches-over-1000", live: true, opts: []Option{WithUsers(2600)}, run: func(e *env) {
-			cl, ids := e.client.(UserClient), e.batchIDs(2500)
+		{name: "batches-over-1000", needs: []string{"TagUsers"}, live: true, opts: []Option{WithUsers(2600)}, run: func(e *env) {
+			cl, ids := e.f, e.batchIDs(2500)
 			c := e.do(fmt.Sprintf("TagUsers(ctx, %q, %s)", tag, showIDs(ids)), func(ctx context.Context) error {
 				return cl.TagUsers(ctx, tag, ids)
 			})
@@ -118,8 +118,8 @@ func tagCases() []testCase {
 
 func userCases() []testCase {
 	return []testCase{
-		{name: "delete-permanently", run: func(e *env) {
-			cl, ids := e.client.(UserClient), e.batchIDs(DefaultUsers)[DefaultUsers-2:]
+		{name: "delete-permanently", needs: []string{"DeleteUsersPermanently"}, run: func(e *env) {
+			cl, ids := e.f, e.batchIDs(DefaultUsers)[DefaultUsers-2:]
 			c := e.do(fmt.Sprintf("DeleteUsersPermanently(ctx, %q)", ids), func(ctx context.Context) error {
 				return cl.DeleteUsersPermanently(ctx, ids)
 			})
@@ -130,8 +130,8 @@ func userCases() []testCase {
 				}
 			}
 		}},
-		{name: "delete-unknown-5016", live: true, run: func(e *env) {
-			cl := e.client.(UserClient)
+		{name: "delete-unknown-5016", needs: []string{"DeleteUsersPermanently"}, live: true, run: func(e *env) {
+			cl := e.f
 			ids := []string{e.prefix + "no-such-user"}
 			if !e.live() {
 				ids = []string{"id1", ids[0]}

@@ -29,12 +29,62 @@
 //		})
 //	}
 //
-// Run probes which of UserClient, ProfileClient, CategoryClient,
-// DeviceClient, SegmentClient, ChannelClient and ApprovalClient the client
-// implements, and skips the groups of the others, saying so. A client whose
-// methods are shaped differently is wrapped, in the test, in a small
-// adapter type that has these methods. Errors must let errors.As find an
-// APIError carrying Netmera's code and text.
+// Run calls the client through the methods of these interfaces, which it
+// may implement in whole or in part:
+//
+//	type UserClient interface {
+//		TagUsers(ctx context.Context, tag string, extIDs []string) error
+//		UntagUsers(ctx context.Context, tag string, extIDs []string) error
+//		DeleteUsersPermanently(ctx context.Context, extIDs []string) error
+//	}
+//	type ProfileClient interface {
+//		SetProfileAttributes(ctx context.Context, updates []ProfileUpdate) error
+//		UnsetProfileAttributes(ctx context.Context, unsets []ProfileUnset) error
+//		PushProfileAttributes(ctx context.Context, updates []ProfileUpdate) error
+//		PullProfileAttributes(ctx context.Context, updates []ProfileUpdate) error
+//		GetProfileAttributes(ctx context.Context, extID string) (map[string]any, error)
+//	}
+//	type CategoryClient interface {
+//		SetCategoryPreferences(ctx context.Context, prefs []CategoryPreference) error
+//		GetCategoryPreferences(ctx context.Context, extID string) (map[string]bool, error)
+//	}
+//	type DeviceClient interface {
+//		EnablePush(ctx context.Context, extID string) error
+//		DisablePush(ctx context.Context, extID string) error
+//		GetDevices(ctx context.Context, extID string, onlyPermitted bool) ([]Device, error)
+//		AllDeviceTokens(ctx context.Context) ([]Device, error)
+//	}
+//	type SegmentClient interface {
+//		GetSegments(ctx context.Context, os string) ([]Segment, error)
+//		GetSegmentUsers(ctx context.Context, id int64) ([]SegmentUser, error)
+//	}
+//	type ChannelClient interface {
+//		EnableMail(ctx context.Context, extIDs []string) error
+//		DisableMail(ctx context.Context, extIDs []string) error
+//		UpdateEmail(ctx context.Context, extID, email string) error
+//		EnableSms(ctx context.Context, extIDs []string) error
+//		DisableSms(ctx context.Context, extIDs []string) error
+//		UpdateMsisdn(ctx context.Context, extID, msisdn string) error
+//	}
+//	type ApprovalClient interface {
+//		SendPushApproval(ctx context.Context, messageIDs []int64) error
+//	}
+//
+// A case runs when the client has every method it calls, and is skipped
+// otherwise, saying which method is missing. A run where no case can run
+// fails, and so does one where the client has a method of these names
+// with another signature: the failure says, as the compiler would, which
+// method differs and how (have/want). Let the compiler check a client
+// meant to implement an interface, beside its type:
+//
+//	var _ clienttest.SegmentClient = (*Client)(nil)
+//
+// A client shaped its own way (its own types, other parameters, other
+// names) needs no adapter type: the factory returns a Funcs, with a field
+// for each method the client has, converting its types where they differ,
+// and AsAPIError to read Netmera's code from its errors (see ExampleFuncs).
+// Errors must otherwise let errors.As find an APIError carrying Netmera's
+// code and text.
 //
 // Every case is a subtest named "group/case", such as
 // "tags/batches-over-1000", with a fresh fake, a fresh client and a

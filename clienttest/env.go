@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -20,7 +19,7 @@ type env struct {
 	name    string
 	ctx     context.Context
 	factory Factory
-	client  any
+	f       Funcs // the client, as the suite calls it
 	baseURL string
 	key     string
 	prefix  string // starts every external ID a case invents
@@ -40,8 +39,9 @@ func (e *env) where() string {
 	return "the fake"
 }
 
-// newClient makes a client for key through the factory.
-func (e *env) newClient(key string) any {
+// newClient makes a client for key through the factory, as the suite
+// calls it.
+func (e *env) newClient(key string) Funcs {
 	e.t.Helper()
 	c, err := e.factory(e.baseURL, key, e.hc)
 	if err != nil {
@@ -50,10 +50,11 @@ func (e *env) newClient(key string) any {
 	if c == nil {
 		e.t.Fatalf("%s: factory(%q, %s, hc) returned a nil client", e.name, e.baseURL, e.showKey(key))
 	}
-	if cl, ok := c.(io.Closer); ok {
-		e.t.Cleanup(func() { cl.Close() })
+	f, _ := adapt(c)
+	if f.Close != nil {
+		e.t.Cleanup(func() { f.Close() })
 	}
-	return c
+	return f
 }
 
 // showKey prints a key, or only its hash against the live API.
@@ -67,12 +68,14 @@ func (e *env) showKey(key string) string {
 // call is one thing the client was asked to do and what came of it.
 type call struct {
 	asked string
+	got   string // what the call returned besides its error, when a case shows it
 	err   error
 	reqs  []Request
 }
 
 // do runs one client call, noting what was asked and which requests the
-// target received meanwhile. A panic in the client is turned into an error.
+// target received meanwhile. A panic in the client is turned into an
+// error, and an error Funcs.AsAPIError reads into an APIError.
 func (e *env) do(asked string, fn func(ctx context.Context) error) *call {
 	c := &call{asked: asked}
 	from := e.rec.mark()
@@ -82,7 +85,7 @@ func (e *env) do(asked string, fn func(ctx context.Context) error) *call {
 				c.err = fmt.Errorf("the client panicked: %v\n%s", p, debug.Stack())
 			}
 		}()
-		c.err = fn(e.ctx)
+		c.err = e.f.asAPIError(fn(e.ctx))
 	}()
 	c.reqs = e.rec.since(from)
 	return c
@@ -124,7 +127,11 @@ func (e *env) must(c *call) {
 
 func (e *env) report(c *call, want string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\nasked:    %s\nreturned: %s\n", e.name, c.asked, showErr(c.err))
+	returned := showErr(c.err)
+	if c.got != "" {
+		returned = c.got + "\n          and " + returned
+	}
+	fmt.Fprintf(&b, "%s\nasked:    %s\nreturned: %s\n", e.name, c.asked, returned)
 	recv := "received"
 	if e.live() {
 		recv = "was sent"
@@ -209,6 +216,14 @@ func (e *env) showRequest(b *strings.Builder, i int, r Request) {
 	} else if r.Status != 0 {
 		fmt.Fprintf(b, "     answer: (empty body)\n")
 	}
+}
+
+// statusText names an answer's status: "403 Forbidden".
+func statusText(status int) string {
+	if status == 0 {
+		return "nothing (no answer)"
+	}
+	return fmt.Sprintf("%d %s", status, http.StatusText(status))
 }
 
 func size(b []byte) string {

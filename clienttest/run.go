@@ -4,9 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"io"
+	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -47,8 +48,15 @@ func CaseTimeout(d time.Duration) RunOption { return func(c *runConfig) { c.time
 // Run checks a Netmera client against the fake, case by case, the way
 // testing/fstest.TestFS checks a file system: each case is a subtest named
 // "group/case" (such as "tags/batches-over-1000") with a fresh fake, a
-// fresh client from f, and a watchdog. The groups of an interface the
-// client does not implement are skipped, saying so.
+// fresh client from f, and a watchdog.
+//
+// The client may implement any of the client interfaces, in whole or in
+// part, or be a Funcs. A case runs when the client has every method it
+// calls, with the interface's signature, and is skipped otherwise, saying
+// which method it lacks. The run fails when no case can run, and when the
+// client has a method of an interface with another signature (or only a
+// pointer receiver, or a name that differs in case): the failure says,
+// as the compiler would, which method and how it differs.
 //
 // When a live app is configured (Live, or the NETMERA_LIVE_* variables),
 // the cases that are safe there run again under "live/…". They touch only
@@ -88,42 +96,57 @@ func run(t testingT, f Factory, opts ...RunOption) {
 	if !rc.liveSet {
 		rc.liveURL, rc.liveKey = strings.TrimRight(os.Getenv(EnvLiveBaseURL), "/"), os.Getenv(EnvLiveAPIKey)
 	}
-	client, ok := probe(t, f)
+	sh, ok := probe(t, f)
 	if !ok {
 		return
 	}
-	var have, lack []string
-	for _, g := range capabilities {
-		if g.has(client) {
-			have = append(have, g.iface)
-		} else {
-			lack = append(lack, g.iface)
-		}
+	switch {
+	case !sh.any() && len(sh.problems) == 0:
+		t.Fatalf("clienttest.Run: no case can run, so the run would test nothing: client %s has none of the methods of %s.\n%s",
+			sh.client, ifaceNames(), adaptHint)
+	case !sh.any():
+		t.Fatalf("clienttest.Run: no case can run, so the run would test nothing: client %s has none of the client interfaces' methods with their signatures:%s\n%s",
+			sh.client, sh.report(), adaptHint)
+	case sh.failing():
+		t.Errorf("clienttest.Run: client %s has methods of the client interfaces that the suite cannot call, and their cases are skipped:%s\n%s",
+			sh.client, sh.report(), adaptHint)
+	case len(sh.problems) > 0:
+		t.Logf("client %s lacks methods of interfaces it has others of:%s", sh.client, sh.report())
 	}
-	if len(lack) == 0 {
-		t.Logf("client %T implements every client interface", client)
-	} else {
-		t.Logf("client %T implements %s; not %s, whose cases are skipped", client, orNone(have), strings.Join(lack, ", "))
-	}
+	t.Logf("%s", sh.summary())
 
-	runTarget(t, rc, f, client, nil)
+	runTarget(t, rc, f, sh, nil)
 	t.Run("live", func(t testingT) {
 		if rc.liveURL == "" || rc.liveKey == "" {
 			t.Skipf("no live app: set %s and %s (or pass clienttest.Live) to run the live-safe cases against one", EnvLiveBaseURL, EnvLiveAPIKey)
 		}
-		runTarget(t, rc, f, client, &liveTarget{url: rc.liveURL, key: rc.liveKey, prefix: livePrefix()})
+		runTarget(t, rc, f, sh, &liveTarget{url: rc.liveURL, key: rc.liveKey, prefix: livePrefix()})
 	})
 }
 
 func orNone(s []string) string {
 	if len(s) == 0 {
-		return "none"
+		return "none of the client interfaces"
 	}
 	return strings.Join(s, ", ")
 }
 
-// probe makes one client, on a fake of its own, to see what it implements.
-func probe(t testingT, f Factory) (any, bool) {
+// ifaceNames lists the client interfaces with their methods.
+func ifaceNames() string {
+	var out []string
+	for _, it := range ifaces {
+		var ms []string
+		for _, m := range methodsOf(it) {
+			ms = append(ms, m.Name)
+		}
+		out = append(out, fmt.Sprintf("%s (%s)", it, strings.Join(ms, ", ")))
+	}
+	return strings.Join(out, ", ")
+}
+
+// probe makes one client, on a fake of its own, to see which methods the
+// suite can call.
+func probe(t testingT, f Factory) (*shape, bool) {
 	t.Helper()
 	srv, err := startServer(newConfig(nil))
 	if err != nil {
@@ -140,10 +163,11 @@ func probe(t testingT, f Factory) (any, bool) {
 		t.Fatalf("factory(%q, %q, hc) returned a nil client", srv.URL, srv.APIKey)
 		return nil, false
 	}
-	if cl, ok := c.(io.Closer); ok {
-		cl.Close()
+	fs, sh := adapt(c)
+	if fs.Close != nil {
+		fs.Close()
 	}
-	return c, true
+	return sh, true
 }
 
 // liveTarget is a real Netmera app.
@@ -157,14 +181,28 @@ func livePrefix() string {
 	return "clienttest-" + time.Now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b) + "-"
 }
 
-func runTarget(t testingT, rc runConfig, f Factory, client any, lv *liveTarget) {
+func runTarget(t testingT, rc runConfig, f Factory, sh *shape, lv *liveTarget) {
 	for _, g := range groups {
 		t.Run(g.name, func(t testingT) {
-			if !g.cap.has(client) {
-				t.Skipf("client %T does not implement %s (%s): the %s cases are skipped", client, g.cap.iface, g.cap.methods, g.name)
+			cases := g.cases()
+			var needs []string // every method the group's cases call
+			runnable := false
+			for _, c := range cases {
+				runnable = runnable || sh.callable(c.needs...)
+				for _, n := range c.needs {
+					if !slices.Contains(needs, n) {
+						needs = append(needs, n)
+					}
+				}
 			}
-			for _, c := range g.cases() {
+			if !runnable {
+				t.Skipf("every %s case is skipped: %s", g.name, sh.why(needs))
+			}
+			for _, c := range cases {
 				t.Run(c.name, func(t testingT) {
+					if !sh.callable(c.needs...) {
+						t.Skipf("skipped: %s", sh.why(c.needs))
+					}
 					if lv != nil && !c.live {
 						t.Skipf("not run live: the case needs the fake's state or data it would have to create")
 					}
@@ -202,7 +240,7 @@ func runCase(t testingT, rc runConfig, f Factory, name string, c testCase, lv *l
 	e.ctx = ctx
 	w := watch(t, name, rc.timeout, func() { cancel(); closeConns() })
 	defer w.stop()
-	e.client = e.newClient(e.key)
+	e.f = e.newClient(e.key)
 	c.run(e)
 }
 

@@ -1,11 +1,11 @@
 package clienttest
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/netmera-mock/netmera-mock/fixtures"
 	"github.com/netmera-mock/netmera-mock/mockserver"
@@ -32,9 +32,10 @@ type Server struct {
 	// Client is an *http.Client that reaches the fake.
 	Client *http.Client
 
-	ts    *httptest.Server
-	store *state.Store
-	rec   *recorder
+	ts      *httptest.Server
+	handler http.Handler // the fake, unrecorded
+	store   *state.Store
+	rec     *recorder
 }
 
 // NewServer starts a fake Netmera API seeded from the options, and closes
@@ -53,67 +54,46 @@ func NewServer(t TB, opts ...Option) *Server {
 }
 
 func startServer(c config) (*Server, error) {
-	seed, err := seedFunc(c)
+	seeder, err := newSeeder(c)
 	if err != nil {
 		return nil, err
 	}
-	store, err := state.NewStore(seed, c.settings, c.key)
+	store, err := state.NewStore(seeder.SeedFunc(), c.settings, c.key)
 	if err != nil {
 		return nil, err
 	}
-	h, err := mockserver.New(store, c.server)
+	opts := c.server
+	if opts.Seeder == nil {
+		opts.Seeder = seeder.Reseed
+	}
+	h, err := mockserver.New(store, opts)
 	if err != nil {
 		return nil, err
 	}
 	rec := &recorder{}
 	ts := httptest.NewServer(rec.wrap(h))
-	return &Server{URL: ts.URL, APIKey: c.key, Client: ts.Client(), ts: ts, store: store, rec: rec}, nil
+	return &Server{URL: ts.URL, APIKey: c.key, Client: ts.Client(), ts: ts, handler: h, store: store, rec: rec}, nil
 }
 
-// seedFunc generates the data and lays the fixtures file and the dataset
-// over it. Overlays are kept as JSON and decoded afresh on every call, so
-// that each reset starts from untouched values.
-func seedFunc(c config) (state.SeedFunc, error) {
-	var overlays [][]byte
+// newSeeder generates the data and lays the fixtures file and the
+// dataset over it.
+func newSeeder(c config) (*fixtures.Seeder, error) {
+	var overlays []*state.Dataset
 	if c.fixtures != "" {
 		d, err := fixtures.Load(c.fixtures)
 		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(d)
-		if err != nil {
-			return nil, fmt.Errorf("fixtures %s: %w", c.fixtures, err)
-		}
-		overlays = append(overlays, b)
+		overlays = append(overlays, d)
 	}
-	if c.overlay != nil {
-		b, err := json.Marshal(c.overlay)
-		if err != nil {
-			return nil, fmt.Errorf("dataset: %w", err)
-		}
-		overlays = append(overlays, b)
-	}
+	overlays = append(overlays, c.overlay)
 	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages, SkipExamples: c.skipExamples}
-	if len(overlays) == 0 {
-		return fixtures.Seed(opts), nil
-	}
-	return state.FromDataset(func() (*state.Dataset, error) {
-		d, err := fixtures.Generate(opts)
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range overlays {
-			var top state.Dataset
-			if err := json.Unmarshal(b, &top); err != nil {
-				return nil, err
-			}
-			if d, err = fixtures.Merge(d, &top); err != nil {
-				return nil, err
-			}
-		}
-		return d, nil
-	}), nil
+	return fixtures.NewSeeder(opts, overlays...)
 }
+
+// Close shuts the fake down and waits for requests under way. NewServer
+// already closes it when the test ends; Close is for ending it sooner.
+func (s *Server) Close() { s.ts.Close() }
 
 // Tenant returns the fake's app: every read of its state, and writes for
 // setting a case up (they bypass HTTP and the recorder).
@@ -172,11 +152,17 @@ func (s *Server) Message(id int64) (state.MessageRecord, bool) {
 // Export returns the app's whole state, as GET /_mock/state does.
 func (s *Server) Export() *state.Dataset { return s.Tenant().Export() }
 
-// Reset puts the app back to its seeded state and forgets the recorded
-// requests.
+// Reset puts the app back to its seeded state and clears everything a
+// test left behind: the requests recorded here, and the fake's request
+// journal and fault rules (GET /_mock/requests, /_mock/faults). It is
+// POST /_mock/reset, which is not itself recorded.
 func (s *Server) Reset() error {
-	if err := s.store.Reset(s.APIKey); err != nil {
-		return err
+	req := httptest.NewRequest(http.MethodPost, "/_mock/reset", nil)
+	req.Header.Set("X-netmera-api-key", s.APIKey)
+	w := httptest.NewRecorder()
+	s.handler.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		return fmt.Errorf("clienttest: reset: POST /_mock/reset answered %d %s", w.Code, strings.TrimSpace(w.Body.String()))
 	}
 	s.rec.clear()
 	return nil

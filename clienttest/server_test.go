@@ -112,17 +112,45 @@ func TestServerRecordsRequests(t *testing.T) {
 	}
 }
 
+// Reset clears what POST /_mock/reset clears: the data back to its seed,
+// the fake's journal and fault rules, and the requests recorded here.
 func TestServerReset(t *testing.T) {
 	srv := clienttest.NewServer(t)
+	seeded := srv.Export()
 	send(t, srv, srv.APIKey, "POST", "/rest/3.0/tagUsers", `{"tag":"Sport","extIds":["id1"]}`)
+	if r := send(t, srv, srv.APIKey, "POST", "/_mock/faults", `{"path":"tagUsers","status":503}`); r.status != http.StatusCreated {
+		t.Fatalf("POST /_mock/faults = %d %s", r.status, r.body)
+	}
 	if u, _ := srv.User("id1"); !slices.Contains(u.Tags, "Sport") {
 		t.Fatalf("id1's tags after tagUsers: %q", u.Tags)
 	}
 	if err := srv.Reset(); err != nil {
 		t.Fatalf("Reset() = %v", err)
 	}
-	if u, _ := srv.User("id1"); slices.Contains(u.Tags, "Sport") || len(srv.Requests()) != 0 {
-		t.Errorf("after Reset: id1's tags %q, %d requests; want the seed's and none", u.Tags, len(srv.Requests()))
+	if diff := cmp.Diff(seeded, srv.Export()); diff != "" {
+		t.Errorf("after Reset the state is not the seed's (-seed +now):\n%s", diff)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("after Reset, Requests() has %d, want none", n)
+	}
+	var journal struct {
+		Count int `json:"count"`
+	}
+	var faults struct {
+		Faults []any `json:"faults"`
+	}
+	for path, v := range map[string]any{"/_mock/requests": &journal, "/_mock/faults": &faults} {
+		r := send(t, srv, srv.APIKey, "GET", path, "")
+		if err := json.Unmarshal([]byte(r.body), v); r.status != http.StatusOK || err != nil {
+			t.Fatalf("GET %s = %d %s (%v)", path, r.status, r.body, err)
+		}
+	}
+	if journal.Count != 0 || len(faults.Faults) != 0 {
+		t.Errorf("after Reset the fake's journal has %d requests and %d fault rules, want none", journal.Count, len(faults.Faults))
+	}
+	// The rule is gone: tagUsers answers 200 again.
+	if r := send(t, srv, srv.APIKey, "POST", "/rest/3.0/tagUsers", `{"tag":"Sport","extIds":["id1"]}`); r.status != http.StatusOK {
+		t.Errorf("tagUsers after Reset = %d %s, want 200: the fault rule outlived the reset", r.status, r.body)
 	}
 }
 

@@ -58,35 +58,54 @@ func TestCaseNamesAreStable(t *testing.T) {
 	}
 }
 
-// Each deliberately broken client fails the cases that should catch it.
+// Each deliberately broken client fails the cases that should catch it,
+// and the first of them says what happened, not what usually causes it.
 func TestBrokenClientsFailTheirCases(t *testing.T) {
 	tests := []struct {
 		name     string
 		defects  refclient.Defects
 		wantFail []string
+		want     []string // in the message of wantFail[0]
+		notWant  []string
 	}{
-		{"no batching past 1000", refclient.Defects{NoBatching: true},
-			[]string{"tags/batches-over-1000", "profile/set-batches-over-1000", "email/disable-batches-over-1000"}},
-		{"ignores nextPage", refclient.Defects{IgnoreNextPage: true},
-			[]string{"devices/all-tokens-follow-nextPage", "segments/users-follow-nextPage"}},
-		{"key in Authorization", refclient.Defects{KeyHeader: "Authorization"},
-			[]string{"auth/key-header"}},
-		{"key in a misspelt header", refclient.Defects{KeyHeader: "X-Netmera-Key"},
-			[]string{"auth/key-header"}},
-		{"swallows the error code", refclient.Defects{SwallowCodes: true},
-			[]string{"auth/bad-key-2010", "auth/bad-key-401", "users/delete-unknown-5016", "segments/unknown-5042", "approval/unknown-5003"}},
-		{"object where an array is required", refclient.Defects{ObjectBodies: true},
-			[]string{"profile/set-array-body", "profile/unset", "profile/push-pull", "categories/set-array-body", "approval/array-body"}},
-		{"parses empty 200 bodies as JSON", refclient.Defects{JSONEveryResponse: true},
-			[]string{"transport/empty-200-body"}},
-		{"no X-netmera-os", refclient.Defects{NoOSHeader: true},
-			[]string{"segments/os-header", "segments/users-os-header"}},
-		{"no Content-Type", refclient.Defects{NoContentType: true},
-			[]string{"transport/content-type-json"}},
-		{"ignores the given http.Client", refclient.Defects{DefaultHTTPClient: true},
-			[]string{"transport/uses-given-http-client"}},
-		{"ignores its context", refclient.Defects{IgnoreContext: true},
-			[]string{"transport/honours-context"}},
+		{name: "no batching past 1000", defects: refclient.Defects{NoBatching: true},
+			wantFail: []string{"tags/batches-over-1000", "profile/set-batches-over-1000", "email/disable-batches-over-1000"}},
+		{name: "ignores nextPage", defects: refclient.Defects{IgnoreNextPage: true},
+			wantFail: []string{"devices/all-tokens-follow-nextPage", "segments/users-follow-nextPage"},
+			want:     []string{"following nextPage until a page has none (1 page(s) were fetched, at least 3 were needed)"}},
+		{name: "key in Authorization", defects: refclient.Defects{KeyHeader: "Authorization"},
+			wantFail: []string{"auth/key-header", "transport/empty-200-body"}},
+		{name: "key in a misspelt header", defects: refclient.Defects{KeyHeader: "X-Netmera-Key"},
+			wantFail: []string{"transport/empty-200-body", "auth/key-header"},
+			// The writes were refused: the case must not blame empty bodies.
+			want:    []string{"but the fake answered request 1 403 Forbidden, not 200, so the request itself was refused"},
+			notWant: []string{"an empty body is not JSON"}},
+		{name: "swallows the error code", defects: refclient.Defects{SwallowCodes: true},
+			wantFail: []string{"auth/bad-key-2010", "auth/bad-key-401", "users/delete-unknown-5016", "segments/unknown-5042", "approval/unknown-5003"}},
+		{name: "object where an array is required", defects: refclient.Defects{ObjectBodies: true},
+			wantFail: []string{"profile/set-array-body", "profile/unset", "profile/push-pull", "categories/set-array-body", "approval/array-body"}},
+		{name: "parses empty 200 bodies as JSON", defects: refclient.Defects{JSONEveryResponse: true},
+			wantFail: []string{"transport/empty-200-body"},
+			want:     []string{"no error: the fake acknowledged the write with 200 and an empty body, as Netmera does, and an empty body is not JSON to parse"}},
+		{name: "no X-netmera-os", defects: refclient.Defects{NoOSHeader: true},
+			wantFail: []string{"segments/os-header", "segments/users-os-header"}},
+		{name: "no Content-Type", defects: refclient.Defects{NoContentType: true},
+			wantFail: []string{"transport/content-type-json"}},
+		{name: "ignores the given http.Client", defects: refclient.Defects{DefaultHTTPClient: true},
+			wantFail: []string{"transport/uses-given-http-client"}},
+		{name: "ignores its context", defects: refclient.Defects{IgnoreContext: true},
+			wantFail: []string{"transport/honours-context"}},
+		{name: "reads the token from \"token\" only", defects: refclient.Defects{TokenOnly: true},
+			wantFail: []string{"devices/all-tokens-current-shape"},
+			// It read every page: the case shows what it returned, and
+			// does not blame paging.
+			want: []string{
+				"returned: 190 devices, 190 of them with an empty Token, the first {InstallationID:example-installation-1 ExtID:id2 Platform:ANDROID Token: ",
+				"\n          and nil error\n",
+				`184 are missing, such as "abc123pushToken", though the client fetched every page (1)`,
+				`The fake's answer carries each token in "deviceToken" only`,
+			},
+			notWant: []string{"nextPage"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,8 +117,19 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 					t.Errorf("case %s passed a client with defect %+v; want it to fail (failed: %q)", name, tt.defects, failed)
 				}
 			}
+			msg := strings.Join(res.messages[tt.wantFail[0]], "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("the message of %s lacks %q:\n%s", tt.wantFail[0], w, msg)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(msg, w) {
+					t.Errorf("the message of %s says %q, which is not what happened:\n%s", tt.wantFail[0], w, msg)
+				}
+			}
 			if !t.Failed() {
-				t.Logf("what %s reports:\n%s", tt.wantFail[0], strings.Join(res.messages[tt.wantFail[0]], "\n"))
+				t.Logf("what %s reports:\n%s", tt.wantFail[0], msg)
 			}
 		})
 	}
@@ -118,8 +148,9 @@ func TestMissingInterfacesAreSkipped(t *testing.T) {
 	if diff := cmp.Diff(keys(res.skipped), want); diff != "" {
 		t.Errorf("skipped (-got +want):\n%s", diff)
 	}
-	if msg := strings.Join(res.messages["profile"], "\n"); !strings.Contains(msg, "does not implement clienttest.ProfileClient") {
-		t.Errorf("profile was skipped with %q, want it to name clienttest.ProfileClient", msg)
+	want1 := "clienttest.ProfileClient's SetProfileAttributes, UnsetProfileAttributes, PushProfileAttributes, PullProfileAttributes and GetProfileAttributes, which clienttest_test.tagsOnly does not have"
+	if msg := strings.Join(res.messages["profile"], "\n"); !strings.Contains(msg, want1) {
+		t.Errorf("profile was skipped with %q, want it to say %q", msg, want1)
 	}
 }
 

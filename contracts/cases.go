@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netmera-mock/netmera-mock/internal/spec"
 )
 
 // Method names, short for the case tables.
@@ -73,7 +75,7 @@ func documentOps(c *Check) []documentOp {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			d := documentOp{id: op.OperationID, method: method, path: path}
-			if s := bodySchema(op); s != nil {
+			if s := spec.BodySchema(op); s != nil {
 				d.hasBody, d.arrayBody = true, admitsArray(s)
 			}
 			out = append(out, d)

@@ -41,13 +41,14 @@ func transportCases() []Case {
 			},
 		},
 		{
-			Name: "transport/unknown-path-any-key", Tags: []Tag{MockOnly},
-			Doc: "An unknown path answers 404 whatever the key: routing comes before authentication.",
-			Why: "the order of routing and the key check is the fake's inference",
+			Name: "transport/unknown-path-key-first", Tags: []Tag{MockOnly},
+			Doc: "Under /rest/3.0/ the key is checked first: an unknown path answers 403 2010 without a valid key and 404 with one.",
+			Why: "the order of the key check and routing is the fake's inference",
 			Run: func(ctx context.Context, c *Check) {
 				for _, key := range []string{wrongKey, ""} {
-					checkProblem(c, c.Do(get, "/rest/3.0/tagUser", nil, HeaderAPIKey, key), http.StatusNotFound, "/rest/3.0/tagUser")
+					c.Refused(c.Do(get, "/rest/3.0/tagUser", nil, HeaderAPIKey, key), http.StatusForbidden, 2010, msgBadKey)
 				}
+				checkProblem(c, c.Do(get, "/rest/3.0/tagUser", nil), http.StatusNotFound, "/rest/3.0/tagUser")
 			},
 		},
 		{

@@ -96,8 +96,8 @@ func (c *Check) Send(req Request) *Response {
 	}
 	out := &Response{Method: req.Method, Path: hr.URL.RequestURI(), Sent: sent, Status: resp.StatusCode, Header: resp.Header, Body: body}
 	op := ""
-	if route, _, err := c.r.validator.route(hr); err == nil {
-		op = route.Operation.OperationID
+	if id, ok := c.r.validator.OperationID(hr); ok {
+		op = id
 		c.noteCall(op, out.Status, envelopeCode(out))
 		if err := c.r.validator.ValidateResponse(hr, out.Status, out.Header, out.Body); err != nil {
 			c.Errorf("%s\n\tdoes not match the OpenAPI document: %v", out, err)

@@ -1,70 +1,49 @@
 package contracts
 
 import (
-	"context"
-	_ "embed"
-	"encoding/json"
-	"fmt"
-	"sync"
-
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/netmera-mock/netmera-mock/internal/spec"
 )
 
-//go:embed openapi.yaml
-var document []byte
-
-// Document returns the embedded OpenAPI document, as YAML. The caller may
-// modify the returned slice.
-func Document() []byte {
-	return append([]byte(nil), document...)
-}
+// Document returns the embedded OpenAPI document, as YAML: the one the
+// fake validates requests against and serves at /_mock/openapi.yaml. The
+// caller may modify the returned slice.
+func Document() []byte { return spec.Document() }
 
 // Load parses an OpenAPI 3.0 document (YAML or JSON) and validates it,
 // examples included. The document must be self-contained: external
 // references are refused.
-func Load(data []byte) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("contracts: parse OpenAPI document: %w", err)
-	}
-	if !doc.IsOpenAPI30() {
-		return nil, fmt.Errorf("contracts: OpenAPI document is version %q, want 3.0.x", doc.OpenAPI)
-	}
-	ctx := loader.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
-		return nil, fmt.Errorf("contracts: invalid OpenAPI document: %w", err)
-	}
-	return doc, nil
-}
-
-var defaultDoc = sync.OnceValues(func() (*openapi3.T, error) { return Load(document) })
+func Load(data []byte) (*openapi3.T, error) { return spec.Load(data) }
 
 // Default returns the embedded document, loaded and validated once. The
 // document is shared: callers must not modify it.
-func Default() (*openapi3.T, error) {
-	return defaultDoc()
-}
-
-var defaultJSON = sync.OnceValues(func() ([]byte, error) {
-	doc, err := Default()
-	if err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("contracts: encode OpenAPI document as JSON: %w", err)
-	}
-	return b, nil
-})
+func Default() (*openapi3.T, error) { return spec.Default() }
 
 // JSON returns the embedded document as JSON, as /_mock/openapi.json
 // serves it. The caller may modify the returned slice.
-func JSON() ([]byte, error) {
-	b, err := defaultJSON()
-	return append([]byte(nil), b...), err
-}
+func JSON() ([]byte, error) { return spec.JSON() }
+
+// Validator checks requests and responses against an OpenAPI document with
+// kin-openapi, in Netmera's terms; see NewValidator.
+type Validator = spec.Validator
+
+// ValidationError is a request the document refuses: the server answers
+// 400 {"code": Code, "error": Message}.
+type ValidationError = spec.ValidationError
+
+// ErrNoRoute is returned, wrapped, for a request whose method and path name
+// no operation of the document.
+var ErrNoRoute = spec.ErrNoRoute
+
+// Netmera's error codes a ValidationError carries.
+const (
+	CodeTypeMismatch     = spec.CodeTypeMismatch     // a value of the wrong type
+	CodeInvalidJSON      = spec.CodeInvalidJSON      // a body that is not the JSON the endpoint takes
+	CodeMissingParameter = spec.CodeMissingParameter // a required parameter, header or member is missing
+)
+
+// NewValidator builds a Validator for doc, which must have been loaded and
+// validated (see Load). Requests are matched on method and path only,
+// whatever their scheme and host. doc is not modified.
+func NewValidator(doc *openapi3.T) (*Validator, error) { return spec.NewValidator(doc) }

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 )
 
@@ -132,18 +131,35 @@ func Run(ctx context.Context, t Target, o Options) Report {
 	return rep
 }
 
+// TB is what RunTest needs of a test: *testing.T satisfies it (S is then
+// *testing.T itself). It is an interface so that this package, which the
+// netmera-mock binary links for its contract command, does not import
+// testing.
+type TB[S any] interface {
+	Helper()
+	Context() context.Context
+	Error(args ...any)
+	Fatal(args ...any)
+	Skip(args ...any)
+	Run(name string, f func(S)) bool
+}
+
 // RunTest runs the suite as subtests of t, one per case, named after the
 // case ("devices/tokens-walk"), so that go test -run selects them. A
 // failure is a t.Error naming the request, what came back and what was
 // wanted; a case that does not run is a t.Skip saying why.
-func RunTest(t *testing.T, target Target, o Options) {
+//
+//	func TestContract(t *testing.T) {
+//		contracts.RunTest(t, contracts.Target{BaseURL: url, APIKey: key}, contracts.Options{})
+//	}
+func RunTest[S TB[S]](t S, target Target, o Options) {
 	t.Helper()
 	r, err := newRunner(target, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, cs := range r.selected() {
-		t.Run(cs.Name, func(t *testing.T) {
+		t.Run(cs.Name, func(t S) {
 			res := r.run(t.Context(), cs)
 			if o.OnResult != nil {
 				o.OnResult(res)

@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -94,3 +95,53 @@ func BenchmarkGetDeviceTokensDeepOffset(b *testing.B) {
 func BenchmarkGetProfileAttributes(b *testing.B) {
 	serve(b, benchSmall(b), http.MethodGet, "/rest/3.0/getProfileAttributes?extId=id1", "")
 }
+
+// BenchmarkServe measures the server's own work and allocation per
+// request: the request and the response writer are made once and reused,
+// so -benchmem counts what ServeHTTP allocates and nothing of the
+// benchmark's (httptest.NewRequest alone allocates about 5 KB).
+func BenchmarkServe(b *testing.B) {
+	for _, tc := range []struct{ name, method, target, body string }{
+		{"tagUsers-2", http.MethodPost, "/rest/3.0/tagUsers", `{"tag":"Sport","extIds":["id1","id2"]}`},
+		{"getProfileAttributes", http.MethodGet, "/rest/3.0/getProfileAttributes?extId=id1", ""},
+		{"getDeviceTokens-10", http.MethodGet, "/rest/3.0/getDeviceTokens?max=10&offset=0", ""},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			srv := benchSmall(b)
+			req := httptest.NewRequest(tc.method, tc.target, nil)
+			req.Header.Set("X-netmera-api-key", testKey)
+			body := &reusedBody{}
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				body.Reset([]byte(tc.body))
+				req.Body, req.ContentLength = body, int64(len(tc.body))
+				clear(w.h)
+				w.status = 0
+				srv.ServeHTTP(w, req)
+				if w.status != 0 && w.status != http.StatusOK {
+					b.Fatalf("%s %s = %d, want 200", tc.method, tc.target, w.status)
+				}
+			}
+		})
+	}
+}
+
+// reusedBody is a request body a benchmark resets instead of making anew.
+type reusedBody struct{ bytes.Reader }
+
+func (*reusedBody) Close() error { return nil }
+
+// discardWriter is a ResponseWriter that keeps only the status.
+type discardWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *discardWriter) Header() http.Header { return w.h }
+func (w *discardWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,91 +1,67 @@
 package mockserver
 
 import (
-	"net/http"
-
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
-type mailRequest struct {
-	ExtIDs    *[]string `json:"extIds"`
-	EmailList *[]string `json:"emailList"`
+// setChannel is enableMail, disableMail, enableSms and disableSms: the
+// body names users by external ID, by address, or both.
+func (s *Server) setChannel(ids, addresses string, set func(t *state.Tenant, extIDs, addresses []string) error) apiFunc {
+	return func(t *state.Tenant, c *call) (any, error) {
+		o, err := c.object()
+		if err != nil {
+			return nil, err
+		}
+		extIDs, haveIDs, err := o.texts(ids)
+		if err != nil {
+			return nil, err
+		}
+		list, haveList, err := o.texts(addresses)
+		if err != nil {
+			return nil, err
+		}
+		if !haveIDs && !haveList {
+			return nil, state.ErrMissing(ids + " or " + addresses)
+		}
+		return nil, set(t, extIDs, list)
+	}
 }
 
 func (s *Server) setMail(enabled bool) apiFunc {
-	return func(r *http.Request, t *state.Tenant) (any, error) {
-		var req mailRequest
-		if err := decodeObject(r, &req); err != nil {
-			return nil, err
-		}
-		if req.ExtIDs == nil && req.EmailList == nil {
-			return nil, state.ErrMissing("extIds or emailList")
-		}
-		return nil, t.SetMailPermission(deref(req.ExtIDs), deref(req.EmailList), enabled)
-	}
-}
-
-type smsRequest struct {
-	ExtIDs     *[]string `json:"extIds"`
-	MsisdnList *[]string `json:"msisdnList"`
+	return s.setChannel("extIds", "emailList", func(t *state.Tenant, extIDs, emails []string) error {
+		return t.SetMailPermission(extIDs, emails, enabled)
+	})
 }
 
 func (s *Server) setSms(enabled bool) apiFunc {
-	return func(r *http.Request, t *state.Tenant) (any, error) {
-		var req smsRequest
-		if err := decodeObject(r, &req); err != nil {
+	return s.setChannel("extIds", "msisdnList", func(t *state.Tenant, extIDs, msisdns []string) error {
+		return t.SetSmsPermission(extIDs, msisdns, enabled)
+	})
+}
+
+// updateAddress is updateEmail and updateMsisdn: a user's external ID and
+// the new value, both required (the value may be blank).
+func (s *Server) updateAddress(field string, update func(t *state.Tenant, extID, value string)) apiFunc {
+	return func(t *state.Tenant, c *call) (any, error) {
+		o, err := c.object()
+		if err != nil {
 			return nil, err
 		}
-		if req.ExtIDs == nil && req.MsisdnList == nil {
-			return nil, state.ErrMissing("extIds or msisdnList")
+		extID, _, err := o.text("extId")
+		if err != nil {
+			return nil, err
 		}
-		return nil, t.SetSmsPermission(deref(req.ExtIDs), deref(req.MsisdnList), enabled)
+		value, present, err := o.text(field)
+		if err != nil {
+			return nil, err
+		}
+		if extID == "" {
+			return nil, state.ErrMissing("extId")
+		}
+		if !present {
+			return nil, state.ErrMissing(field)
+		}
+		update(t, extID, value)
+		return nil, nil
 	}
-}
-
-type updateEmailRequest struct {
-	ExtID *string `json:"extId"`
-	Email *string `json:"email"`
-}
-
-func (s *Server) updateEmail(r *http.Request, t *state.Tenant) (any, error) {
-	var req updateEmailRequest
-	if err := decodeObject(r, &req); err != nil {
-		return nil, err
-	}
-	if req.ExtID == nil || *req.ExtID == "" {
-		return nil, state.ErrMissing("extId")
-	}
-	if req.Email == nil {
-		return nil, state.ErrMissing("email")
-	}
-	t.UpdateEmail(*req.ExtID, *req.Email)
-	return nil, nil
-}
-
-type updateMsisdnRequest struct {
-	ExtID  *string `json:"extId"`
-	Msisdn *string `json:"msisdn"`
-}
-
-func (s *Server) updateMsisdn(r *http.Request, t *state.Tenant) (any, error) {
-	var req updateMsisdnRequest
-	if err := decodeObject(r, &req); err != nil {
-		return nil, err
-	}
-	if req.ExtID == nil || *req.ExtID == "" {
-		return nil, state.ErrMissing("extId")
-	}
-	if req.Msisdn == nil {
-		return nil, state.ErrMissing("msisdn")
-	}
-	t.UpdateMsisdn(*req.ExtID, *req.Msisdn)
-	return nil, nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

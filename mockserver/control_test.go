@@ -158,12 +158,19 @@ func TestTenantsIsolated(t *testing.T) {
 	}
 }
 
-// TestRequestLog checks Options.Logger: one line per request, the key
-// masked.
+// TestRequestLog checks Options.Logger: one line per request at debug
+// level, the key masked, and none at the default info level (a line per
+// request is a write per request, which the hot path must not pay).
 func TestRequestLog(t *testing.T) {
 	t.Parallel()
+	var quiet syncBuffer
+	q := MustHarness(t, mockserver.Options{Logger: slog.New(slog.NewTextHandler(&quiet, nil))})
+	q.Do(t, http.MethodGet, "/rest/3.0/getDevices?extId=id1", "")
+	if quiet.String() != "" {
+		t.Errorf("at info level a request logged:\n%s", quiet.String())
+	}
 	var buf syncBuffer
-	h := MustHarness(t, mockserver.Options{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	h := MustHarness(t, mockserver.Options{Logger: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	h.Do(t, http.MethodGet, "/rest/3.0/getDevices?extId=id1", "")
 	h.DoKey(t, "", http.MethodPost, "/rest/3.0/tagUsers", "{}")
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")

@@ -1,26 +1,26 @@
 package mockserver
 
 import (
-	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
-type pushRequest struct {
-	ExtID       string `json:"extId"`
-	DeviceToken string `json:"deviceToken"`
-}
-
 func (s *Server) setPush(enabled bool) apiFunc {
-	return func(r *http.Request, t *state.Tenant) (any, error) {
-		var req pushRequest
-		if err := decodeObject(r, &req); err != nil {
+	return func(t *state.Tenant, c *call) (any, error) {
+		o, err := c.object()
+		if err != nil {
 			return nil, err
 		}
-		return nil, t.SetPush(req.ExtID, req.DeviceToken, enabled)
+		extID, _, err := o.text("extId")
+		if err != nil {
+			return nil, err
+		}
+		token, _, err := o.text("deviceToken")
+		if err != nil {
+			return nil, err
+		}
+		return nil, t.SetPush(extID, token, enabled)
 	}
 }
 
@@ -37,14 +37,13 @@ type devicesResponse struct {
 	Devices []deviceView `json:"devices"`
 }
 
-func (s *Server) getDevices(r *http.Request, t *state.Tenant) (any, error) {
-	q := r.URL.Query()
-	extID := q.Get("extId")
+func (s *Server) getDevices(t *state.Tenant, c *call) (any, error) {
+	extID := c.param("extId")
 	if extID == "" {
 		return nil, state.ErrMissing("extId")
 	}
 	only := false
-	if v := q.Get("pushPermitted"); v != "" {
+	if v := c.param("pushPermitted"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			return nil, state.ErrWrongType("pushPermitted", "a boolean")
@@ -84,12 +83,12 @@ const (
 	maxTokenPage     = 1000
 )
 
-func (s *Server) getDeviceTokens(r *http.Request, t *state.Tenant) (any, error) {
-	size, err := queryInt(r, "max", defaultTokenPage)
+func (s *Server) getDeviceTokens(t *state.Tenant, c *call) (any, error) {
+	size, err := c.intParam("max", defaultTokenPage)
 	if err != nil {
 		return nil, err
 	}
-	offset, err := queryInt(r, "offset", 0)
+	offset, err := c.intParam("offset", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -100,13 +99,16 @@ func (s *Server) getDeviceTokens(r *http.Request, t *state.Tenant) (any, error) 
 		return nil, state.Invalidf(state.CodeTypeMismatch, "Field 'offset' should not be negative")
 	}
 	size = min(size, maxTokenPage)
-	page, total, more := t.DeviceTokens(offset, size)
+	// The offset is a device number (state.DeviceTokensFrom): the rank
+	// Netmera documents while nothing is removed, a cursor that misses no
+	// device when some are.
+	page, next, total, more := t.DeviceTokensFrom(offset, size)
 	resp := deviceTokensResponse{Total: total, Devices: make([]tokenView, len(page))}
 	for i, d := range page {
 		resp.Devices[i] = s.tokenView(d)
 	}
 	if more {
-		resp.NextPage = absoluteURL(r, "offset="+strconv.Itoa(offset+len(page))+"&max="+strconv.Itoa(size))
+		resp.NextPage = c.pageURL("offset=" + strconv.Itoa(next) + "&max=" + strconv.Itoa(size))
 	}
 	return resp, nil
 }
@@ -121,30 +123,4 @@ func (s *Server) tokenView(d state.DeviceRecord) tokenView {
 		v.InstallationID, v.ExtID, v.DeviceToken = d.InstallationID, d.ExtID, d.Token
 	}
 	return v
-}
-
-// absoluteURL is the URL of this request's path with a new query, on the
-// scheme and host the client used (X-Forwarded-Proto and X-Forwarded-Host
-// win, for a fake behind a proxy).
-func absoluteURL(r *http.Request, rawQuery string) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := strings.ToLower(firstValue(r.Header.Get("X-Forwarded-Proto"))); p == "http" || p == "https" {
-		scheme = p
-	}
-	host := r.Host
-	if h := firstValue(r.Header.Get("X-Forwarded-Host")); h != "" {
-		host = h
-	}
-	u := url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawQuery: rawQuery}
-	return u.String()
-}
-
-// firstValue is the first of a comma-separated header's values, as proxies
-// append theirs.
-func firstValue(h string) string {
-	first, _, _ := strings.Cut(h, ",")
-	return strings.TrimSpace(first)
 }

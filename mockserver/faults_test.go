@@ -18,22 +18,24 @@ import (
 
 // faultRule is a rule as POST and GET /_mock/faults show it.
 type faultRule struct {
-	ID          string  `json:"id"`
-	Method      string  `json:"method,omitempty"`
-	Path        string  `json:"path"`
-	ExtID       string  `json:"extId,omitempty"`
-	Status      int     `json:"status,omitempty"`
-	Code        int     `json:"code,omitempty"`
-	Error       string  `json:"error,omitempty"`
-	Body        string  `json:"body,omitempty"`
-	ContentType string  `json:"contentType,omitempty"`
-	LatencyMS   int     `json:"latencyMs,omitempty"`
-	Times       int     `json:"times,omitempty"`
-	Probability float64 `json:"probability,omitempty"`
-	RetryAfter  int     `json:"retryAfter,omitempty"`
-	Drop        bool    `json:"drop,omitempty"`
-	Remaining   *int    `json:"remaining,omitempty"`
-	Hits        int     `json:"hits"`
+	ID          string            `json:"id"`
+	Priority    int               `json:"priority"`
+	Method      string            `json:"method,omitempty"`
+	Path        string            `json:"path"`
+	ExtID       string            `json:"extId,omitempty"`
+	Status      int               `json:"status,omitempty"`
+	Code        int               `json:"code,omitempty"`
+	Error       string            `json:"error,omitempty"`
+	Body        string            `json:"body,omitempty"`
+	ContentType string            `json:"contentType,omitempty"`
+	Headers     map[string]string `json:"headers,omitempty"`
+	LatencyMS   int               `json:"latencyMs,omitempty"`
+	Times       int               `json:"times,omitempty"`
+	Probability float64           `json:"probability,omitempty"`
+	RetryAfter  int               `json:"retryAfter,omitempty"`
+	Drop        bool              `json:"drop,omitempty"`
+	Remaining   *int              `json:"remaining,omitempty"`
+	Hits        int               `json:"hits"`
 }
 
 // MustFault adds a rule as key and returns it as stored.
@@ -70,7 +72,7 @@ func TestFaultEnvelope(t *testing.T) {
 	h := MustHarness(t, mockserver.Options{})
 	before := h.MustState(t, testKey)
 	got := h.MustFault(t, testKey, `{"method":"post","path":"tagUsers","status":500,"code":2001,"error":"An unexpected error occurred. Retry later."}`)
-	want := faultRule{ID: "f1", Method: "POST", Path: "/rest/3.0/tagUsers", Status: 500, Code: 2001, Error: "An unexpected error occurred. Retry later."}
+	want := faultRule{ID: "f1", Priority: 5, Method: "POST", Path: "/rest/3.0/tagUsers", Status: 500, Code: 2001, Error: "An unexpected error occurred. Retry later."}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("POST /_mock/faults answer mismatch (-want +got):\n%s", diff)
 	}
@@ -272,7 +274,7 @@ func TestFaultDrop(t *testing.T) {
 func TestFaultClientGone(t *testing.T) {
 	t.Parallel()
 	h := MustHarness(t, mockserver.Options{})
-	h.MustFault(t, testKey, `{"path":"getDevices","latencyMs":60000}`)
+	h.MustFault(t, testKey, `{"path":"getDevices","latencyMs":30000}`)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.URL+"/rest/3.0/getDevices?extId=id1", nil)
@@ -357,11 +359,20 @@ func TestFaultRejects(t *testing.T) {
 		{"id taken", `{"id":"mine","path":"untagUsers","status":500}`},
 		{"204 with a body", `{"path":"tagUsers","status":204,"body":"x"}`},
 		{"wrong type", `{"path":"tagUsers","status":"500"}`},
+		{"negative priority", `{"path":"tagUsers","status":500,"priority":-1}`},
+		{"latency over the limit", `{"path":"tagUsers","latencyMs":30001}`},
+		{"body too long", `{"path":"tagUsers","status":200,"body":"` + strings.Repeat("b", 64<<10+1) + `"}`},
+		{"header value with CR LF", `{"path":"tagUsers","status":200,"headers":{"X-A":"1\r\nSet-Cookie: a=b"}}`},
+		{"header name with a space", `{"path":"tagUsers","status":200,"headers":{"X A":"1"}}`},
+		{"Content-Length header", `{"path":"tagUsers","status":200,"headers":{"Content-Length":"3"}}`},
+		{"the fault header", `{"path":"tagUsers","status":200,"headers":{"X-Netmera-Mock-Fault":"f9"}}`},
+		{"header of a list", `{"path":"tagUsers","status":200,"headers":{"X-A":["1","2"]}}`},
+		{"headers without status", `{"path":"tagUsers","latencyMs":5,"headers":{"X-A":"1"}}`},
 	}
 	for _, tt := range bad {
 		wantProblemStatus(t, "POST /_mock/faults "+tt.name, h.Do(t, http.MethodPost, "/_mock/faults", tt.body), http.StatusBadRequest, "/_mock/faults")
 	}
-	want := []faultRule{{ID: "mine", Path: "/rest/3.0/tagUsers", Status: 500}}
+	want := []faultRule{{ID: "mine", Priority: 5, Path: "/rest/3.0/tagUsers", Status: 500}}
 	if diff := cmp.Diff(want, h.mustFaults(t, testKey)); diff != "" {
 		t.Errorf("GET /_mock/faults after refused rules mismatch (-want +got):\n%s", diff)
 	}
@@ -382,8 +393,8 @@ func TestFaultDelete(t *testing.T) {
 	for _, f := range h.mustFaults(t, testKey) {
 		ids = append(ids, f.ID)
 	}
-	if !cmp.Equal(ids, []string{"f1", "f3"}) {
-		t.Errorf("rules after deleting f2 = %v, want [f1 f3]", ids)
+	if !cmp.Equal(ids, []string{"f3", "f1"}) {
+		t.Errorf("rules after deleting f2 = %v, want [f3 f1] (the newest first)", ids)
 	}
 	if r := h.Do(t, http.MethodPost, "/rest/3.0/untagUsers", `{"tag":"x","extIds":["id1"]}`); r.Status != http.StatusOK {
 		t.Errorf("untagUsers after its rule was deleted = %v, want 200", r)

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netmera-mock/netmera-mock/contracts"
+	"github.com/netmera-mock/netmera-mock/fixtures"
 	"github.com/netmera-mock/netmera-mock/mockserver"
 	"github.com/netmera-mock/netmera-mock/state"
 )
@@ -49,6 +50,13 @@ func MustHarnessWith(tb testing.TB, seed func() (*state.Dataset, error), setting
 	store, err := state.NewStore(state.FromDataset(seed), settings, keys...)
 	if err != nil {
 		tb.Fatalf("state.NewStore(seed, %+v, %q) = %v, want no error", settings, keys, err)
+	}
+	if opts.Seeder == nil {
+		seeder, err := fixtures.NewSeeder(fixtures.Options{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		opts.Seeder = seeder.Reseed
 	}
 	srv, err := mockserver.New(store, opts)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 // from a handler that panicked: the 500 envelope, not a made-up 200.
 func TestPanicIsJournaled(t *testing.T) {
 	s := newEmptyServer(t)
-	s.router.Handle("/rest/3.0/panic", s.api(func(*http.Request, *state.Tenant) (any, error) { panic("boom") }))
+	s.handle(http.MethodGet, "panic", func(*state.Tenant, *call) (any, error) { panic("boom") }, 0)
 	req := httptest.NewRequest(http.MethodGet, "/rest/3.0/panic", nil)
 	req.Header.Set(apiKeyHeader, "k")
 	rec := httptest.NewRecorder()

@@ -6,8 +6,9 @@ import (
 )
 
 // notImplemented lists Netmera endpoints the fake knows of but does not
-// serve yet. They answer 501 with a problem detail naming the endpoint, so
-// that a client never mistakes a missing feature for a silent success.
+// serve yet. They answer 501 with a problem detail naming the endpoint
+// (after the API key is checked, as on every endpoint), so that a client
+// never mistakes a missing feature for a silent success.
 var notImplemented = []struct{ method, path string }{
 	{http.MethodPost, "registerUsers"},
 	{http.MethodPost, "deleteUsers"},

@@ -1,86 +1,83 @@
 package mockserver
 
 import (
-	"encoding/json"
-	"net/http"
-
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
-// profileEntries decodes the body of set, unset, push and pull requests.
+// profileEntries reads the body of set, unset, push and pull requests.
 // Entries of the wrong shape are marked malformed rather than refused, as
 // Netmera skips them; keys selects unset's list-of-keys payload.
-func (s *Server) profileEntries(r *http.Request, keys bool) ([]state.ProfileEntry, error) {
-	raws, err := decodeArray(r, s.acceptsSingle(false))
+func profileEntries(c *call, keys bool) ([]state.ProfileEntry, error) {
+	list, err := c.array()
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]state.ProfileEntry, len(raws))
-	for i, raw := range raws {
-		entries[i] = profileEntry(raw, keys)
+	entries := make([]state.ProfileEntry, len(list))
+	for i, v := range list {
+		entries[i] = profileEntry(v, keys)
 	}
 	return entries, nil
 }
 
-func profileEntry(raw json.RawMessage, keys bool) state.ProfileEntry {
+func profileEntry(v any, keys bool) state.ProfileEntry {
 	bad := state.ProfileEntry{Malformed: true}
-	m, ok := entryObject(raw)
+	o, ok := asObject(v)
 	if !ok {
 		return bad
 	}
 	var e state.ProfileEntry
-	var ok1, ok2 bool
-	e.ExtID, ok1 = optString(m, "extId")
-	e.DeviceToken, ok2 = optString(m, "deviceToken")
-	if !ok1 || !ok2 {
+	var err1, err2 error
+	e.ExtID, _, err1 = o.text("extId")
+	e.DeviceToken, _, err2 = o.text("deviceToken")
+	if err1 != nil || err2 != nil {
 		return bad
 	}
-	payload, present := m["profile"]
-	if !present || string(payload) == "null" {
+	payload := o["profile"]
+	if payload == nil {
 		return e
 	}
 	if keys {
-		var list []string
-		if err := json.Unmarshal(payload, &list); err != nil {
+		l, ok := payload.([]any)
+		if !ok {
 			return bad
 		}
-		e.Keys = list
+		if e.Keys, ok = stringsOf(l); !ok {
+			return bad
+		}
 		return e
 	}
-	var values map[string]any
-	if err := decodeValue(payload, &values); err != nil {
+	if e.Values, ok = payload.(map[string]any); !ok {
 		return bad
 	}
-	e.Values = values
 	return e
 }
 
-func (s *Server) setProfileAttributes(r *http.Request, t *state.Tenant) (any, error) {
-	entries, err := s.profileEntries(r, false)
+func (s *Server) setProfileAttributes(t *state.Tenant, c *call) (any, error) {
+	entries, err := profileEntries(c, false)
 	if err != nil {
 		return nil, err
 	}
 	return nil, t.SetProfileAttributes(entries)
 }
 
-func (s *Server) unsetProfileAttributes(r *http.Request, t *state.Tenant) (any, error) {
-	entries, err := s.profileEntries(r, true)
+func (s *Server) unsetProfileAttributes(t *state.Tenant, c *call) (any, error) {
+	entries, err := profileEntries(c, true)
 	if err != nil {
 		return nil, err
 	}
 	return nil, t.UnsetProfileAttributes(entries)
 }
 
-func (s *Server) pushProfileAttributes(r *http.Request, t *state.Tenant) (any, error) {
-	entries, err := s.profileEntries(r, false)
+func (s *Server) pushProfileAttributes(t *state.Tenant, c *call) (any, error) {
+	entries, err := profileEntries(c, false)
 	if err != nil {
 		return nil, err
 	}
 	return nil, t.PushProfileAttributes(entries)
 }
 
-func (s *Server) pullProfileAttributes(r *http.Request, t *state.Tenant) (any, error) {
-	entries, err := s.profileEntries(r, false)
+func (s *Server) pullProfileAttributes(t *state.Tenant, c *call) (any, error) {
+	entries, err := profileEntries(c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -88,31 +85,15 @@ func (s *Server) pullProfileAttributes(r *http.Request, t *state.Tenant) (any, e
 }
 
 // deleteProfileAttributes does no validation, as Netmera documents: any
-// well-formed JSON answers 200, and what names keys deletes them.
-func (s *Server) deleteProfileAttributes(r *http.Request, t *state.Tenant) (any, error) {
-	b, err := readBody(r)
-	if err != nil {
-		return nil, err
-	}
-	var body any
-	if err := unmarshal(b, &body); err != nil {
-		return nil, err
-	}
-	var elems []any
-	switch v := body.(type) {
-	case []any:
-		elems = v
-	case map[string]any:
-		if !s.acceptsSingle(true) {
-			return nil, state.ErrInvalidJSON()
-		}
-		elems = []any{v}
-	}
+// well-formed JSON answers 200, and what names keys deletes them. (The
+// chain has turned an accepted single object into a list.)
+func (s *Server) deleteProfileAttributes(t *state.Tenant, c *call) (any, error) {
+	list, _ := c.body.([]any)
 	var keys []string
-	for _, e := range elems {
-		m, _ := e.(map[string]any)
-		list, _ := m["profile"].([]any)
-		for _, k := range list {
+	for _, e := range list {
+		o, _ := asObject(e)
+		names, _ := o["profile"].([]any)
+		for _, k := range names {
 			if key, ok := k.(string); ok {
 				keys = append(keys, key)
 			}
@@ -122,29 +103,29 @@ func (s *Server) deleteProfileAttributes(r *http.Request, t *state.Tenant) (any,
 	return nil, nil
 }
 
-type attributeValueEntry struct {
-	Key   *string `json:"key"`
-	Value any     `json:"value"`
-}
-
-func (s *Server) deleteProfileAttributeValue(r *http.Request, t *state.Tenant) (any, error) {
-	raws, err := decodeArray(r, s.acceptsSingle(true))
+func (s *Server) deleteProfileAttributeValue(t *state.Tenant, c *call) (any, error) {
+	list, err := c.array()
 	if err != nil {
 		return nil, err
 	}
-	values := make([]state.AttributeValue, 0, len(raws))
-	for _, raw := range raws {
-		var e attributeValueEntry
-		if err := unmarshal(raw, &e); err != nil {
+	values := make([]state.AttributeValue, 0, len(list))
+	for _, v := range list {
+		o, ok := asObject(v)
+		if !ok && v != nil {
+			return nil, state.ErrInvalidJSON()
+		}
+		key, _, err := o.text("key")
+		if err != nil {
 			return nil, err
 		}
-		if e.Key == nil || *e.Key == "" {
+		if key == "" {
 			return nil, state.ErrMissing("key")
 		}
-		if e.Value == nil {
+		value := o["value"]
+		if value == nil {
 			return nil, state.ErrMissing("value")
 		}
-		values = append(values, state.AttributeValue{Key: *e.Key, Value: e.Value})
+		values = append(values, state.AttributeValue{Key: key, Value: value})
 	}
 	t.DeleteProfileAttributeValue(values)
 	return nil, nil
@@ -155,9 +136,8 @@ type profileResponse struct {
 	Profile map[string]any `json:"profile"`
 }
 
-func (s *Server) getProfileAttributes(r *http.Request, t *state.Tenant) (any, error) {
-	q := r.URL.Query()
-	extID, token := q.Get("extId"), q.Get("deviceToken")
+func (s *Server) getProfileAttributes(t *state.Tenant, c *call) (any, error) {
+	extID, token := c.param("extId"), c.param("deviceToken")
 	if extID == "" && token == "" {
 		return nil, state.ErrMissing("extId")
 	}
@@ -181,7 +161,7 @@ type attributeDefinitions struct {
 	Custom   []attributeDefinition `json:"customProfileAttributes"`
 }
 
-func (s *Server) listProfileAttributes(r *http.Request, t *state.Tenant) (any, error) {
+func (s *Server) listProfileAttributes(t *state.Tenant, _ *call) (any, error) {
 	out := attributeDefinitions{Standard: []attributeDefinition{}, Custom: []attributeDefinition{}}
 	for _, a := range t.Attributes() {
 		d := attributeDefinition{Code: a.Code, DataType: string(a.DataType), Name: a.Code, IsArray: a.IsArray}

@@ -9,16 +9,6 @@ import (
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
-const (
-	apiKeyHeader = "X-netmera-api-key"
-	osHeader     = "X-netmera-os"
-)
-
-// apiFunc is one endpoint: it reads the request and acts on the caller's
-// tenant, returning the response body (nil for Netmera's empty 200) or an
-// error. One adapter, api, turns both into HTTP.
-type apiFunc func(r *http.Request, t *state.Tenant) (any, error)
-
 // statusOf is the one table from an error's kind to its HTTP status.
 func statusOf(e *state.Error, authStatus int) int {
 	switch e.Kind {
@@ -35,32 +25,6 @@ func statusOf(e *state.Error, authStatus int) int {
 type envelope struct {
 	Code  int    `json:"code"`
 	Error string `json:"error"`
-}
-
-// api adapts an endpoint: it authenticates the caller's key, runs fn on its
-// tenant, and writes the result or Netmera's error envelope.
-func (s *Server) api(fn apiFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := callOf(r.Context())
-		if c == nil { // only serveAPI adds the call, and only for a valid key
-			writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
-			return
-		}
-		if err := s.validate(r, c.body); err != nil {
-			writeError(w, err, s.opts.AuthStatus)
-			return
-		}
-		body, err := fn(r, c.tenant)
-		if err != nil {
-			writeError(w, err, s.opts.AuthStatus)
-			return
-		}
-		if body == nil {
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		writeJSON(w, http.StatusOK, body)
-	})
 }
 
 // errInternal is Netmera's answer to a failure of its own.

@@ -5,113 +5,152 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/gorilla/mux"
+	"github.com/netmera-mock/netmera-mock/state"
 )
 
 // apiPrefix is where every Netmera REST endpoint lives.
 const apiPrefix = "/rest/3.0/"
 
 // routes lists the whole surface of the fake, one line per endpoint.
+//
+// Netmera's paths are all static, so the chain finds an endpoint with one
+// map lookup (gorilla/mux would walk a regular expression per route and
+// copy the request twice). The control API, which has path variables, is
+// routed by gorilla/mux.
 func (s *Server) routes() {
 	// Users and tags.
-	s.handle(http.MethodPost, "deleteUsersPermanently", s.api(s.deleteUsersPermanently))
-	s.handle(http.MethodPost, "tagUsers", s.api(s.tagUsers))
-	s.handle(http.MethodPost, "untagUsers", s.api(s.untagUsers))
-	s.handle(http.MethodPost, "setCategoryPreferences", s.api(s.setCategoryPreferences))
-	s.handle(http.MethodGet, "getCategoryPreferences", s.api(s.getCategoryPreferences))
+	s.handle(http.MethodPost, "deleteUsersPermanently", s.deleteUsersPermanently, objectBody)
+	s.handle(http.MethodPost, "tagUsers", s.tagUsers, objectBody)
+	s.handle(http.MethodPost, "untagUsers", s.untagUsers, objectBody)
+
+	// Categories.
+	s.handle(http.MethodPost, "setCategoryPreferences", s.setCategoryPreferences, arrayBody)
+	s.handle(http.MethodGet, "getCategoryPreferences", s.getCategoryPreferences, 0)
 
 	// Profile attributes.
-	s.handle(http.MethodPost, "setProfileAttributes", s.api(s.setProfileAttributes))
-	s.handle(http.MethodPost, "unsetProfileAttributes", s.api(s.unsetProfileAttributes))
-	s.handle(http.MethodPost, "deleteProfileAttributes", s.api(s.deleteProfileAttributes))
-	s.handle(http.MethodGet, "getProfileAttributes", s.api(s.getProfileAttributes))
-	s.handle(http.MethodPost, "pushProfileAttributes", s.api(s.pushProfileAttributes))
-	s.handle(http.MethodPost, "pullProfileAttributes", s.api(s.pullProfileAttributes))
-	s.handle(http.MethodPost, "deleteProfileAttributeValue", s.api(s.deleteProfileAttributeValue))
-	s.handle(http.MethodGet, "app/profile-attributes", s.api(s.listProfileAttributes))
+	s.handle(http.MethodPost, "setProfileAttributes", s.setProfileAttributes, arrayBody)
+	s.handle(http.MethodPost, "unsetProfileAttributes", s.unsetProfileAttributes, arrayBody)
+	s.handle(http.MethodPost, "pushProfileAttributes", s.pushProfileAttributes, arrayBody)
+	s.handle(http.MethodPost, "pullProfileAttributes", s.pullProfileAttributes, arrayBody)
+	s.handle(http.MethodPost, "deleteProfileAttributes", s.deleteProfileAttributes, arrayBody|oneObjectOK)
+	s.handle(http.MethodPost, "deleteProfileAttributeValue", s.deleteProfileAttributeValue, arrayBody|oneObjectOK)
+	s.handle(http.MethodGet, "getProfileAttributes", s.getProfileAttributes, 0)
+	s.handle(http.MethodGet, "app/profile-attributes", s.listProfileAttributes, 0)
 
 	// Devices and push permission.
-	s.handle(http.MethodPost, "enablePush", s.api(s.setPush(true)))
-	s.handle(http.MethodPost, "disablePush", s.api(s.setPush(false)))
-	s.handle(http.MethodGet, "getDevices", s.api(s.getDevices))
-	s.handle(http.MethodGet, "getDeviceTokens", s.api(s.getDeviceTokens))
+	s.handle(http.MethodPost, "enablePush", s.setPush(true), objectBody)
+	s.handle(http.MethodPost, "disablePush", s.setPush(false), objectBody)
+	s.handle(http.MethodGet, "getDevices", s.getDevices, 0)
+	s.handle(http.MethodGet, "getDeviceTokens", s.getDeviceTokens, 0)
 
 	// Segments.
-	s.handle(http.MethodGet, "getSegments", s.api(s.requireOS(s.getSegments)))
-	s.handle(http.MethodGet, "getSegmentUsers", s.api(s.requireOS(s.getSegmentUsers)))
+	s.handle(http.MethodGet, "getSegments", s.getSegments, osHeaderRequired)
+	s.handle(http.MethodGet, "getSegmentUsers", s.getSegmentUsers, osHeaderRequired)
 
 	// Messages.
-	s.handle(http.MethodPost, "sendPushApproval", s.api(s.sendPushApproval))
+	s.handle(http.MethodPost, "sendPushApproval", s.sendPushApproval, arrayBody)
 
 	// Email and SMS.
-	s.handle(http.MethodPost, "enableMail", s.api(s.setMail(true)))
-	s.handle(http.MethodPost, "disableMail", s.api(s.setMail(false)))
-	s.handle(http.MethodPost, "updateEmail", s.api(s.updateEmail))
-	s.handle(http.MethodPost, "enableSms", s.api(s.setSms(true)))
-	s.handle(http.MethodPost, "disableSms", s.api(s.setSms(false)))
-	s.handle(http.MethodPost, "updateMsisdn", s.api(s.updateMsisdn))
+	s.handle(http.MethodPost, "enableMail", s.setMail(true), objectBody)
+	s.handle(http.MethodPost, "disableMail", s.setMail(false), objectBody)
+	s.handle(http.MethodPost, "updateEmail", s.updateAddress("email", (*state.Tenant).UpdateEmail), objectBody)
+	s.handle(http.MethodPost, "enableSms", s.setSms(true), objectBody)
+	s.handle(http.MethodPost, "disableSms", s.setSms(false), objectBody)
+	s.handle(http.MethodPost, "updateMsisdn", s.updateAddress("msisdn", (*state.Tenant).UpdateMsisdn), objectBody)
+
+	// Users and app data: registration, untracking, definitions, testers.
+
+	// Events.
+
+	// Email, SMS and WhatsApp addresses.
+
+	// Geofences.
+
+	// Notifications: definitions, sends, statistics, results, live activities.
+
+	// Email and SMS sends.
+
+	// Inbox.
+
+	// Targeting counts.
 
 	// Netmera endpoints the fake does not implement yet answer 501.
 	for _, ep := range notImplemented {
-		s.handle(ep.method, ep.path, http.HandlerFunc(s.notImplemented))
+		s.handle(ep.method, ep.path, nil, notServed)
 	}
+}
 
-	// The control API, under /_mock/.
-	s.ctl(http.MethodGet, "health", http.HandlerFunc(s.health))
-	s.ctl(http.MethodGet, "ready", http.HandlerFunc(s.ready))
-	s.ctl(http.MethodGet, "openapi.yaml", s.openAPI(false))
-	s.ctl(http.MethodGet, "openapi.json", s.openAPI(true))
-	s.ctl(http.MethodGet, "state", s.control(s.exportState))
-	s.ctl(http.MethodPut, "state", s.control(s.importState))
-	s.ctl(http.MethodPost, "reset", http.HandlerFunc(s.reset))
-	s.ctl(http.MethodPost, "seed", s.control(s.seed))
-	s.ctl(http.MethodPost, "users", s.control(s.putUser))
-	s.ctl(http.MethodGet, "users", s.control(s.getUser))
-	s.ctl(http.MethodPost, "devices", s.control(s.putDevice))
-	s.ctl(http.MethodPost, "segments", s.control(s.putSegment))
-	s.ctl(http.MethodPost, "attributes", s.control(s.defineAttribute))
-	s.ctl(http.MethodPost, "categories", s.control(s.defineCategory))
-	s.ctl(http.MethodPost, "messages", s.control(s.createMessage))
-	s.ctl(http.MethodGet, "requests", s.control(s.listRequests))
-	s.ctl(http.MethodDelete, "requests", s.control(s.clearRequests))
-	s.ctl(http.MethodPost, "faults", s.control(s.addFault))
-	s.ctl(http.MethodGet, "faults", s.control(s.listFaults))
-	s.ctl(http.MethodDelete, "faults", s.control(s.clearFaults))
-	s.ctl(http.MethodDelete, "faults/{id}", s.control(s.deleteFault))
+// controlRoutes lists the control API under /_mock/, one line per
+// endpoint; the router is built once per process (controlRouter).
+func controlRoutes(ctl func(method, name string, h ctlHandler)) {
+	ctl(http.MethodGet, "health", (*Server).health)
+	ctl(http.MethodGet, "ready", (*Server).ready)
+	ctl(http.MethodGet, "openapi.yaml", (*Server).openAPIYAML)
+	ctl(http.MethodGet, "openapi.json", (*Server).openAPIJSON)
+	ctl(http.MethodGet, "state", tenantControl((*Server).exportState))
+	ctl(http.MethodPut, "state", tenantControl((*Server).importState))
+	ctl(http.MethodPost, "reset", (*Server).reset)
+	ctl(http.MethodPost, "seed", tenantControl((*Server).seed))
+	ctl(http.MethodPost, "users", tenantControl((*Server).putUser))
+	ctl(http.MethodGet, "users", tenantControl((*Server).getUser))
+	ctl(http.MethodPost, "devices", tenantControl((*Server).putDevice))
+	ctl(http.MethodPost, "segments", tenantControl((*Server).putSegment))
+	ctl(http.MethodPost, "attributes", tenantControl((*Server).defineAttribute))
+	ctl(http.MethodPost, "categories", tenantControl((*Server).defineCategory))
+	ctl(http.MethodPost, "messages", tenantControl((*Server).createMessage))
+	ctl(http.MethodGet, "requests", tenantControl((*Server).listRequests))
+	ctl(http.MethodDelete, "requests", tenantControl((*Server).clearRequests))
+	ctl(http.MethodPost, "faults", tenantControl((*Server).addFault))
+	ctl(http.MethodGet, "faults", tenantControl((*Server).listFaults))
+	ctl(http.MethodDelete, "faults", tenantControl((*Server).clearFaults))
+	ctl(http.MethodDelete, "faults/{id}", tenantControl((*Server).deleteFault))
+}
 
-	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
-	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+// apiFunc is one Netmera endpoint: it acts on the caller's tenant with the
+// request the chain parsed and validated, and returns the response body
+// (nil for Netmera's empty 200) or an error carrying Netmera's code.
+type apiFunc func(t *state.Tenant, c *call) (any, error)
+
+// flags say what an endpoint's request looks like, for the chain.
+type flags uint8
+
+const (
+	objectBody       flags = 1 << iota // a JSON object body (with arrayBody: an object or an array)
+	arrayBody                          // a JSON array body
+	oneObjectOK                        // with arrayBody: the auto policy takes a single object
+	osHeaderRequired                   // X-netmera-os: IOS or ANDROID
+	notServed                          // known to Netmera, not implemented: 501
+)
+
+// endpoint is one path under /rest/3.0/ with its methods.
+type endpoint struct {
+	path    string
+	methods map[string]*handler
+}
+
+type handler struct {
+	fn    apiFunc
+	flags flags
 }
 
 // handle registers one Netmera endpoint under /rest/3.0/.
-func (s *Server) handle(method, name string, h http.Handler) {
-	path := apiPrefix + name
-	s.router.Handle(path, h).Methods(method)
-	s.methods[path] = append(s.methods[path], method)
-}
-
-// ctl registers one control endpoint under /_mock/.
-func (s *Server) ctl(method, name string, h http.Handler) {
-	path := controlPrefix + name
-	s.router.Handle(path, h).Methods(method)
-	s.methods[path] = append(s.methods[path], method)
+func (s *Server) handle(method, name string, fn apiFunc, f flags) {
+	ep := s.api[name]
+	if ep == nil {
+		ep = &endpoint{path: apiPrefix + name, methods: map[string]*handler{}}
+		s.api[name] = ep
+	}
+	ep.methods[method] = &handler{fn: fn, flags: f}
 }
 
 // Routes returns "METHOD /path" for every Netmera endpoint the server
 // implements, sorted; endpoints answering 501 are left out.
 func (s *Server) Routes() []string {
-	skip := map[string]bool{}
-	for _, ep := range notImplemented {
-		skip[ep.method+" "+apiPrefix+ep.path] = true
-	}
 	var out []string
-	for path, methods := range s.methods {
-		if !strings.HasPrefix(path, apiPrefix) {
-			continue
-		}
-		for _, m := range methods {
-			if r := m + " " + path; !skip[r] {
-				out = append(out, r)
+	for _, ep := range s.api {
+		for m, h := range ep.methods {
+			if h.flags&notServed == 0 {
+				out = append(out, m+" "+ep.path)
 			}
 		}
 	}
@@ -119,26 +158,21 @@ func (s *Server) Routes() []string {
 	return out
 }
 
+// allow lists an endpoint's methods, for a 405's Allow header.
+func (ep *endpoint) allow() string {
+	var ms []string
+	for m := range ep.methods {
+		ms = append(ms, m)
+	}
+	slices.Sort(ms)
+	return strings.Join(ms, ", ")
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, r, http.StatusNotFound, "No static resource "+strings.TrimPrefix(r.URL.Path, "/")+".")
 }
 
-// allowed lists the methods the router serves r's path with, patterns
-// such as /_mock/faults/{id} included.
-func (s *Server) allowed(r *http.Request) []string {
-	var out []string
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		probe := r.Clone(r.Context())
-		probe.Method = m
-		var match mux.RouteMatch
-		if s.router.Match(probe, &match) && match.MatchErr == nil {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Allow", strings.Join(s.allowed(r), ", "))
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, ep *endpoint) {
+	w.Header().Set("Allow", ep.allow())
 	writeProblem(w, r, http.StatusMethodNotAllowed, "Method '"+r.Method+"' is not supported.")
 }

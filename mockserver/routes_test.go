@@ -84,7 +84,6 @@ func TestNotFound(t *testing.T) {
 		instance           string
 	}{
 		{name: "unknown endpoint", method: http.MethodGet, path: "/rest/3.0/xyz", key: testKey, instance: "/rest/3.0/xyz"},
-		{name: "unknown endpoint without key", method: http.MethodPost, path: "/rest/3.0/getUsers", instance: "/rest/3.0/getUsers"},
 		{name: "wrong case", method: http.MethodPost, path: "/rest/3.0/TagUsers", key: testKey, instance: "/rest/3.0/TagUsers"},
 		{name: "old version", method: http.MethodPost, path: "/rest/2.0/tagUsers", key: testKey, instance: "/rest/2.0/tagUsers"},
 		{name: "root", method: http.MethodGet, path: "/", instance: "/"},

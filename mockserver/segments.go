@@ -3,29 +3,11 @@ package mockserver
 import (
 	"encoding/base64"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/netmera-mock/netmera-mock/state"
 )
-
-// requireOS refuses segment requests without X-netmera-os set to IOS or
-// ANDROID, as the documentation requires, unless Options.LenientOS.
-func (s *Server) requireOS(fn apiFunc) apiFunc {
-	return func(r *http.Request, t *state.Tenant) (any, error) {
-		if !s.opts.LenientOS {
-			switch os := r.Header.Get(osHeader); os {
-			case "IOS", "ANDROID":
-			case "":
-				return nil, state.ErrMissing(osHeader)
-			default:
-				return nil, state.Invalidf(state.CodeTypeMismatch, "Header '%s' should be IOS or ANDROID", osHeader)
-			}
-		}
-		return fn(r, t)
-	}
-}
 
 type segmentView struct {
 	ID        int64  `json:"id"`
@@ -38,7 +20,7 @@ type segmentsResponse struct {
 	List []segmentView `json:"list"`
 }
 
-func (s *Server) getSegments(r *http.Request, t *state.Tenant) (any, error) {
+func (s *Server) getSegments(t *state.Tenant, _ *call) (any, error) {
 	segs := t.Segments()
 	resp := segmentsResponse{List: make([]segmentView, len(segs))}
 	for i, sg := range segs {
@@ -65,22 +47,21 @@ const (
 	maxSegmentPage = 1000
 )
 
-func (s *Server) getSegmentUsers(r *http.Request, t *state.Tenant) (any, error) {
-	q := r.URL.Query()
-	if q.Get("id") == "" {
+func (s *Server) getSegmentUsers(t *state.Tenant, c *call) (any, error) {
+	if c.param("id") == "" {
 		return nil, state.ErrMissing("id")
 	}
-	id, err := strconv.ParseInt(q.Get("id"), 10, 64)
+	id, err := strconv.ParseInt(c.param("id"), 10, 64)
 	if err != nil {
 		return nil, state.ErrWrongType("id", "an integer")
 	}
-	size, err := queryInt(r, "max", minSegmentPage)
+	size, err := c.intParam("max", minSegmentPage)
 	if err != nil {
 		return nil, err
 	}
 	size = min(max(size, minSegmentPage), maxSegmentPage)
 	var from state.SegmentCursor
-	if tok := q.Get("offset"); tok != "" {
+	if tok := c.param("offset"); tok != "" {
 		if from, err = decodeSegmentOffset(tok, id); err != nil {
 			return nil, err
 		}
@@ -98,7 +79,7 @@ func (s *Server) getSegmentUsers(r *http.Request, t *state.Tenant) (any, error) 
 		link.Set("id", strconv.FormatInt(id, 10))
 		link.Set("max", strconv.Itoa(size))
 		link.Set("offset", encodeSegmentOffset(id, next))
-		resp.NextPage = absoluteURL(r, link.Encode())
+		resp.NextPage = c.pageURL(link.Encode())
 	}
 	return resp, nil
 }

@@ -6,22 +6,23 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/gorilla/mux"
 
-	"github.com/netmera-mock/netmera-mock/contracts"
 	"github.com/netmera-mock/netmera-mock/internal/faults"
 	"github.com/netmera-mock/netmera-mock/internal/journal"
+	"github.com/netmera-mock/netmera-mock/internal/spec"
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
 // Options tune how the server speaks; the zero value is Netmera's behaviour
 // as documented. What a tenant enforces on its data lives in state.Settings.
 type Options struct {
-	// Logger receives one line per request (API keys masked); nil discards.
+	// Logger receives the server's log lines (API keys masked); nil
+	// discards them. One line per request is written at debug level.
 	Logger *slog.Logger
 	// AuthStatus is the HTTP status of a missing or unknown API key: 403
 	// (the default, per Netmera's error table) or 401 (per newer prose).
@@ -43,32 +44,33 @@ type Options struct {
 	// document; the endpoints still check what they need.
 	NoValidation bool
 	// Document is the OpenAPI document requests are validated against and
-	// /_mock/openapi.* serve; nil means the embedded contracts document.
+	// /_mock/openapi.* serve; nil means the embedded one. It must have been
+	// loaded and validated (contracts.Load) and must not change after.
 	Document *openapi3.T
 	// JournalSize is how many requests the journal keeps per tenant, oldest
 	// dropped first; 0 means 1000, a negative value turns the journal off.
 	JournalSize int
 	// FaultSeed seeds the draws of probabilistic fault rules.
 	FaultSeed int64
+	// FaultMaxLatency is the longest latencyMs a fault rule may ask; 0
+	// means 30 s. Keep it below the http.Server's WriteTimeout: an answer
+	// held past that is never delivered.
+	FaultMaxLatency time.Duration
 	// AdminToken, when set, is required as "Authorization: Bearer <token>"
 	// on /_mock/ (except /_mock/health and /_mock/ready).
 	AdminToken string
 	// NoControl turns /_mock/ off, but for /_mock/health and /_mock/ready,
 	// for a fake reachable by others.
 	NoControl bool
-	// Seeder builds the seed function of POST /_mock/seed; nil means
-	// generated fixtures (fixtures.Generate).
+	// Seeder builds the seed function of POST /_mock/seed from its body:
+	// pass a fixtures.Seeder's Reseed. Without it, POST /_mock/seed
+	// answers 501.
 	Seeder func(SeedSpec) state.SeedFunc
 }
 
 // SeedSpec is the body of POST /_mock/seed: a new seed and sizes for the
 // caller's tenant. Zero sizes take the generator's defaults.
-type SeedSpec struct {
-	Seed     int64 `json:"seed"`
-	Users    int   `json:"users"`
-	Segments int   `json:"segments"`
-	Messages int   `json:"messages"`
-}
+type SeedSpec = state.SeedSpec
 
 // DefaultJournalSize is how many requests the journal keeps per tenant.
 const DefaultJournalSize = 1000
@@ -99,20 +101,24 @@ type Server struct {
 	store   *state.Store
 	opts    Options
 	log     *slog.Logger
-	router  *mux.Router
-	methods map[string][]string // path -> methods, for the list of routes
 	started time.Time
+
+	api map[string]*endpoint // Netmera's endpoints, by path under /rest/3.0/
+
+	doc     *openapi3.T
+	index   *spec.Index      // nil when validation is off
+	journal *journal.Journal // nil when the journal is off
+	faults  *faults.Set
+
+	limitLog lineLimiter // log lines of keys refused by the tenant limit
+
 	// freeing is 0 when no memory is being handed back (see released), 1
 	// while it is, 2 when it must be done once more after that.
 	freeing atomic.Int32
-
-	doc       *openapi3.T
-	validator *contracts.Validator // nil when validation is off
-	journal   *journal.Journal     // nil when the journal is off
-	faults    *faults.Set
 }
 
-// New returns the fake API serving store's tenants.
+// New returns the fake API serving store's tenants. The OpenAPI document
+// is parsed and indexed once per process, so a server is cheap to make.
 func New(store *state.Store, opts Options) (*Server, error) {
 	if store == nil {
 		return nil, errors.New("mockserver: nil store")
@@ -145,21 +151,17 @@ func New(store *state.Store, opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{store: store, opts: opts, log: log, router: mux.NewRouter(), methods: map[string][]string{}, started: time.Now(),
-		doc: opts.Document, faults: faults.NewSet(opts.FaultSeed)}
+	s := &Server{store: store, opts: opts, log: log, started: time.Now(), api: map[string]*endpoint{},
+		doc: opts.Document, faults: faults.NewSet(opts.FaultSeed, faults.MaxLatency(opts.FaultMaxLatency))}
 	if s.doc == nil {
-		doc, err := contracts.Default()
+		doc, err := spec.Default()
 		if err != nil {
 			return nil, err
 		}
 		s.doc = doc
 	}
 	if !opts.NoValidation {
-		v, err := contracts.NewValidator(s.doc)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: %w", err)
-		}
-		s.validator = v
+		s.index = spec.IndexFor(s.doc)
 	}
 	switch {
 	case opts.JournalSize == 0:
@@ -167,62 +169,43 @@ func New(store *state.Store, opts Options) (*Server, error) {
 	case opts.JournalSize > 0:
 		s.journal = journal.New(opts.JournalSize)
 	}
-	if s.opts.Seeder == nil {
-		s.opts.Seeder = generatedSeed
-	}
 	s.routes()
 	return s, nil
 }
 
-// ServeHTTP serves the Netmera API and the /_mock control API.
+// ServeHTTP serves the Netmera API under /rest/3.0/ and the control API
+// under /_mock/. Every request goes through one writer (exchange) and one
+// deferred finish, which recovers a panic, journals and logs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	start := time.Now()
-	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler { // a dropped connection, on purpose
-				panic(p)
-			}
-			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p))
-			if !rec.wrote {
-				writeError(rec, errInternal(), s.opts.AuthStatus)
-			}
-		}
-		if s.log.Enabled(r.Context(), slog.LevelInfo) {
-			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration", time.Since(start))
-		}
-	}()
-	// The limit is set on w, not rec: only the server's own writer can be
-	// told to close the connection once a body is over it.
-	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+	x := &exchange{ResponseWriter: w, status: http.StatusOK, start: time.Now()}
+	defer s.finish(x, r)
 	switch {
 	case strings.HasPrefix(r.URL.Path, apiPrefix):
-		s.serveAPI(rec, r)
-	case strings.HasPrefix(r.URL.Path, controlPrefix) && !s.controlAllowed(rec, r):
+		s.serveAPI(x, r)
+	case strings.HasPrefix(r.URL.Path, controlPrefix):
+		s.serveControl(x, r)
 	default:
-		s.router.ServeHTTP(rec, r)
+		s.notFound(x, r)
 	}
 }
 
-// statusRecorder remembers the status a handler wrote, for the log.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	wrote  bool
+// lineLimiter lets through at most one log line a second, counting the
+// lines it held back, so that a flood of bad requests cannot flood the log.
+type lineLimiter struct {
+	mu   sync.Mutex
+	last time.Time
+	held int
 }
 
-func (w *statusRecorder) WriteHeader(code int) {
-	if !w.wrote {
-		w.status, w.wrote = code, true
+// allow reports whether a line may be written now and how many were held
+// back since the last one.
+func (l *lineLimiter) allow(now time.Time) (held int, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.last) < time.Second {
+		l.held++
+		return 0, false
 	}
-	w.ResponseWriter.WriteHeader(code)
+	held, l.held, l.last = l.held, 0, now
+	return held, true
 }
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	w.wrote = true
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }

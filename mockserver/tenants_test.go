@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"bytes"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -157,8 +158,11 @@ func TestTenantIsolation(t *testing.T) {
 // fresh, identically seeded, independent tenants up to the limit.
 func TestAcceptAnyKey(t *testing.T) {
 	t.Parallel()
-	h := MustHarnessWith(t, func() (*state.Dataset, error) { return testDataset(), nil }, state.Settings{}, mockserver.Options{}, testKey)
-	h.Store.AcceptAnyKey(3) // testKey and two more
+	var log syncBuffer
+	h := MustHarnessWith(t, func() (*state.Dataset, error) { return testDataset(), nil }, state.Settings{},
+		mockserver.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))}, testKey)
+	h.Store.AcceptAnyKey(2) // two keys besides testKey: configured keys do not count
+	h.responses = nil       // the tenant limit's 503 is the fake's own, not in the document
 	seeded := h.MustState(t, testKey)
 	const k1, k2, k3 = "suite-one-3d9a", "suite-two-77e1", "suite-three-0bf4"
 
@@ -181,12 +185,18 @@ func TestAcceptAnyKey(t *testing.T) {
 		t.Errorf("getProfileAttributes?extId=id2 as %s after %s deleted id2 = %v, want Jane", testKey, state.KeyID(k1), got)
 	}
 
-	// The limit: a fourth key is refused as an unknown key is, everywhere.
-	refused := envelope{Code: 2010, Error: "API key is invalid"}
+	// The limit: a fourth key gets an answer of its own, not a bad key's,
+	// and the refusal is logged without the key.
+	full := envelope{Code: 5022, Error: "Service usage quota is exceeded: netmera-mock already serves its limit of 2 apps (-max-tenants); this key gets no app of its own"}
 	wantError(t, "GET getDevices with a key past the tenant limit", h.DoKey(t, k3, http.MethodGet, "/rest/3.0/getDevices?extId=id1", ""),
-		http.StatusForbidden, refused)
-	wantError(t, "GET /_mock/state with a key past the tenant limit", h.DoKey(t, k3, http.MethodGet, "/_mock/state", ""),
-		http.StatusForbidden, refused)
+		http.StatusServiceUnavailable, full)
+	if r := h.DoKey(t, k3, http.MethodGet, "/_mock/state", ""); r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), "-max-tenants") {
+		t.Errorf("GET /_mock/state with a key past the tenant limit = %v, want 503 naming -max-tenants", r)
+	}
+	if got := log.String(); !strings.Contains(got, "tenant limit reached") || strings.Contains(got, k3) {
+		t.Errorf("the log after a key past the limit = %q, want a line saying the tenant limit was reached, without the key", got)
+	}
+	refused := envelope{Code: 2010, Error: "API key is invalid"}
 	wantError(t, "POST tagUsers without a key", h.DoKey(t, "", http.MethodPost, "/rest/3.0/tagUsers", `{"tag":"x","extIds":["id1"]}`),
 		http.StatusForbidden, refused)
 	wantError(t, "GET /_mock/state without a key", h.DoKey(t, "", http.MethodGet, "/_mock/state", ""), http.StatusForbidden, refused)

@@ -80,9 +80,11 @@ func benchmarkDeviceTokens(b *testing.B, offset int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		page, _, more := tn.DeviceTokens(offset, tokenPage)
+		// What getDeviceTokens calls: from is a device number, here a
+		// rank too (nothing was removed), found by binary search.
+		page, _, _, more := tn.DeviceTokensFrom(offset, tokenPage)
 		if len(page) != tokenPage || !more {
-			b.Fatalf("DeviceTokens(%d, %d) = %d items, more %v", offset, tokenPage, len(page), more)
+			b.Fatalf("DeviceTokensFrom(%d, %d) = %d items, more %v", offset, tokenPage, len(page), more)
 		}
 	}
 }

@@ -43,8 +43,9 @@ func (t *Tenant) Devices(extID string, onlyPermitted bool) []DeviceRecord {
 }
 
 // DeviceTokens returns a page of every installation (uninstalled and
-// push-disabled ones included) in a stable order, the total, and whether
-// more follow. It costs O(log n + max), whatever the offset. A max of 0 or
+// push-disabled ones included) in a stable order, starting at rank offset,
+// the total, and whether more follow. Ranks shift when devices before
+// offset are removed: walks use DeviceTokensFrom. It costs O(log n + max), whatever the offset. A max of 0 or
 // less gives an empty page; a negative offset counts as 0.
 func (t *Tenant) DeviceTokens(offset, max int) (page []DeviceRecord, total int, more bool) {
 	t.mu.RLock()
@@ -53,6 +54,39 @@ func (t *Tenant) DeviceTokens(offset, max int) (page []DeviceRecord, total int, 
 	page = make([]DeviceRecord, 0, max)
 	more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec) })
 	return page, t.devList.Len(), more
+}
+
+// DeviceTokensFrom returns a page of every installation (uninstalled and
+// push-disabled ones included) in a stable order, starting at the device
+// numbered from, the number to resume from, the total, and whether more
+// follow. Devices are numbered in the order they were added, from 0; the
+// numbers are never reused. A walk that starts at 0 and resumes each page
+// from next returns every device that exists for the whole walk exactly
+// once, whatever is removed or added meanwhile (added ones come at the
+// end). Until the first removal a device's number is its rank, so from is
+// then an ordinary offset. It costs O(log n + n), whatever from is. An n
+// of 0 or less gives an empty page; a negative from counts as 0.
+func (t *Tenant) DeviceTokensFrom(from, n int) (page []DeviceRecord, next, total int, more bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	from = max(from, 0)
+	total = t.devList.Len()
+	if uint64(from) >= uint64(t.devList.nextSeq) {
+		return []DeviceRecord{}, from, total, false
+	}
+	rank := t.devList.afterSeq(uint32(from))
+	n = clampPage(n, total-rank)
+	page = make([]DeviceRecord, 0, n)
+	var last *device
+	more = t.devList.Page(rank, n, func(dv *device) {
+		page = append(page, dv.rec)
+		last = dv
+	})
+	next = from
+	if last != nil {
+		next = int(t.devList.seqAt(last.slot)) + 1
+	}
+	return page, next, total, more
 }
 
 // DeviceByToken returns the device holding a push token.

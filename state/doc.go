@@ -17,4 +17,13 @@
 // to it in batches; fixtures.Seed streams generated users through one so
 // that a million users are never held twice. A Store keeps one tenant per
 // API key and makes each with a SeedFunc (FromDataset wraps a Dataset).
+//
+// A Store saves every tenant to a file and loads it back (Save, Load),
+// atomically, naming tenants by a salted hash of their key; it keeps the
+// saved tenants of keys it does not serve until they are claimed or
+// forgotten, and tells how its saves go (SaveStatus):
+//
+//	res, err := store.Load("state.json") // at start; a missing file is no error
+//	_, err = store.Save("state.json", false)
+//	if st := store.SaveStatus(); st.Failing() { /* report st.Err */ }
 package state

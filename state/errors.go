@@ -31,6 +31,7 @@ const (
 	CodeMissingParameter = 2020 // missing required parameter
 	CodeMessageNotFound  = 5003 // message with given messageId could not be found
 	CodeUserNotFound     = 5016 // the user with given identifier is not found
+	CodeQuotaExceeded    = 5022 // service usage quota is exceeded
 	CodeSegmentNotFound  = 5042 // segment not found
 )
 

@@ -295,6 +295,7 @@ func (l *Loader) linkDevices(wait func() *positioned) error {
 		}
 	}
 	t.devList = newSeqList(func(dv *device, slot int) { dv.slot = slot })
+	t.devList.keepSeqs() // getDeviceTokens' cursors (see DeviceTokensFrom)
 	t.devList.fill(l.devices)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,15 +88,18 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	want := exports(t, saved, all...)
 
 	tests := []struct {
-		name        string
-		anyKey      int // AcceptAnyKey(anyKey) when > 0
-		wantRes     state.LoadResult
-		wantTenants int
-		wantKeys    []string // keys whose saved state comes back
+		name     string
+		anyKey   int // AcceptAnyKey(anyKey) when > 0
+		wantRes  state.LoadResult
+		wantKeys []string // keys whose saved state is served
+		wantGone []string // keys that get no tenant
 	}{
-		{name: "accepting any key", anyKey: 10, wantRes: state.LoadResult{Found: true, Restored: 4}, wantTenants: 4, wantKeys: all},
-		{name: "configured keys only", wantRes: state.LoadResult{Found: true, Restored: 2, Skipped: 2}, wantTenants: 2, wantKeys: []string{keyA, keyB}},
-		{name: "tenant limit", anyKey: 3, wantRes: state.LoadResult{Found: true, Restored: 3, Skipped: 1}, wantTenants: 3, wantKeys: []string{keyA, keyB, anyKey1}},
+		{name: "accepting any key", anyKey: 10, wantRes: state.LoadResult{Found: true, Restored: 2, Kept: 2},
+			wantKeys: all},
+		{name: "configured keys only", wantRes: state.LoadResult{Found: true, Restored: 2, Kept: 2},
+			wantKeys: []string{keyA, keyB}, wantGone: []string{anyKey1, anyKey2}},
+		{name: "tenant limit", anyKey: 1, wantRes: state.LoadResult{Found: true, Restored: 2, Kept: 2},
+			wantKeys: []string{keyA, keyB, anyKey1}, wantGone: []string{anyKey2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,9 +115,11 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			if res != tt.wantRes {
 				t.Errorf("Load(%s) = %+v, want %+v", path, res, tt.wantRes)
 			}
-			if s.Len() != tt.wantTenants {
-				t.Errorf("after Load, Len() = %d, want %d", s.Len(), tt.wantTenants)
+			if s.Len() != 2 || len(s.Kept()) != 2 {
+				t.Errorf("after Load, Len() = %d and %d kept, want the 2 configured and 2 kept", s.Len(), len(s.Kept()))
 			}
+			// Nothing changed since the Load: a Save writes nothing.
+			MustSave(t, s, path, false, false)
 			for _, k := range tt.wantKeys {
 				tn := MustTenantOf(t, s, k)
 				MustConsistent(t, tn)
@@ -121,8 +127,14 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 					t.Errorf("tenant %s after Load differs from the saved one (-saved +loaded):\n%s", state.KeyID(k), diff)
 				}
 			}
-			// Nothing changed since the Load: a Save writes nothing.
-			MustSave(t, s, path, false, false)
+			for _, k := range tt.wantGone {
+				if tn, err := s.Lookup(k); err == nil {
+					t.Errorf("Lookup(%s) = %v, want an error: its tenant is kept, not served", state.KeyID(k), tn)
+				}
+			}
+			if got := len(s.Kept()); got != len(tt.wantGone) {
+				t.Errorf("after the lookups, %d tenants are kept, want %d", got, len(tt.wantGone))
+			}
 		})
 	}
 }
@@ -248,6 +260,15 @@ func TestLoadRefusesCorruptFiles(t *testing.T) {
 			d["devices"] = append(d["devices"].([]any), map[string]any{"installationId": "x", "extId": "ghost", "platform": "IOS"})
 		}), want: `user "ghost" does not exist`},
 		{name: "invalid dataset version", data: edit(func(s map[string]any) { tenant(s, 3)["data"].(map[string]any)["version"] = 7 }), want: "tenants[3]"},
+		{name: "unknown field in a tenant's data", data: edit(func(s map[string]any) { tenant(s, 2)["data"].(map[string]any)["extra"] = 1 }), want: "tenants[2]"},
+		{name: "trailing garbage", data: append(slices.Clip(goodBytes), "garbage"...), want: "data after the JSON"},
+		{name: "a second object after it", data: append(slices.Clip(goodBytes), `{"version":2}`...), want: "data after the JSON"},
+		{name: "a stray brace after it", data: append(slices.Clip(goodBytes), "}"...), want: "data after the JSON"},
+		{name: "a NUL after it", data: append(slices.Clip(goodBytes), 0), want: "data after the JSON"},
+		{name: "salt not hex", data: edit(func(s map[string]any) { s["salt"] = "zz" }), want: "bad salt"},
+		{name: "salt too short", data: edit(func(s map[string]any) { s["salt"] = "abcd" }), want: "bad salt"},
+		{name: "no salt", data: edit(func(s map[string]any) { delete(s, "salt") }), want: "bad salt"},
+		{name: "version 1 with a salt", data: edit(func(s map[string]any) { s["version"] = 1 }), want: "has no salt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,19 +311,54 @@ func TestLoadRefusesCorruptFiles(t *testing.T) {
 
 func TestSaveNeverHoldsKeys(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "state.json")
-	MustSave(t, persistStore(t), path, false, true)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	read := func(name string) (b []byte, snap struct {
+		Salt    string
+		Tenants []struct{ KeyHash string }
+	}) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &snap); err != nil {
+			t.Fatal(err)
+		}
+		return b, snap
 	}
+	s := persistStore(t)
+	MustSave(t, s, filepath.Join(dir, "one.json"), false, true)
+	MustSave(t, persistStore(t), filepath.Join(dir, "two.json"), false, true)
+	one, snap1 := read("one.json")
+	_, snap2 := read("two.json")
 	for _, k := range []string{keyA, keyB, anyKey1, anyKey2} {
-		if bytes.Contains(b, []byte(k)) {
+		if bytes.Contains(one, []byte(k)) {
 			t.Errorf("the state file holds the API key %s in clear", state.KeyID(k))
 		}
-		if h := state.HashKey(k).String(); !bytes.Contains(b, []byte(`"keyHash":"`+h+`"`)) {
-			t.Errorf("the state file does not name the tenant of %s by its hash %s", state.KeyID(k), h)
+		if h := state.HashKey(k).String(); bytes.Contains(one, []byte(h)) || bytes.Contains(one, []byte(h[:8])) {
+			t.Errorf("the state file holds the unsalted SHA-256 of the key %s", state.KeyID(k))
 		}
+	}
+	if len(snap1.Salt) != 64 || snap1.Salt == snap2.Salt {
+		t.Errorf("the salts of two stores' files are %q and %q, want 32 random bytes in hex each", snap1.Salt, snap2.Salt)
+	}
+	for i := range snap1.Tenants {
+		if snap1.Tenants[i].KeyHash == snap2.Tenants[i].KeyHash {
+			t.Errorf("tenant %d has the same keyHash %s in two files: the hash is not salted per file", i, snap1.Tenants[i].KeyHash)
+		}
+	}
+	// A store keeps its file's salt from one save to the next, and a
+	// store that loads the file takes it on.
+	MustOK(t, "TagUsers", MustTenantOf(t, s, keyA).TagUsers([]string{"again"}, []string{"u1"}))
+	MustSave(t, s, filepath.Join(dir, "one.json"), false, true)
+	loaded := MustStore(t, keyA)
+	if _, err := loaded.Load(filepath.Join(dir, "one.json")); err != nil {
+		t.Fatal(err)
+	}
+	MustOK(t, "TagUsers", MustTenantOf(t, loaded, keyA).TagUsers([]string{"later"}, []string{"u1"}))
+	MustSave(t, loaded, filepath.Join(dir, "one.json"), false, true)
+	if _, again := read("one.json"); again.Salt != snap1.Salt || again.Tenants[0].KeyHash != snap1.Tenants[0].KeyHash {
+		t.Errorf("after two more saves the salt is %q and the first keyHash %s, want %q and %s as before",
+			again.Salt, again.Tenants[0].KeyHash, snap1.Salt, snap1.Tenants[0].KeyHash)
 	}
 }
 

@@ -1,9 +1,7 @@
 package state
 
 import (
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -14,6 +12,16 @@ import (
 // one it returned before (tenants would share their data). FromDataset
 // makes one from a Dataset; fixtures.Seed from generated fixtures.
 type SeedFunc func(Settings) (*Tenant, error)
+
+// SeedSpec names generated data: a seed and sizes (zero sizes mean the
+// generator's defaults). POST /_mock/seed takes it as its body, and
+// fixtures.Seeder turns it into a SeedFunc.
+type SeedSpec struct {
+	Seed     int64 `json:"seed"`
+	Users    int   `json:"users"`
+	Segments int   `json:"segments"`
+	Messages int   `json:"messages"`
+}
 
 // FromDataset returns a SeedFunc that loads the Dataset data returns; data
 // must return a fresh Dataset on every call.
@@ -27,25 +35,25 @@ func FromDataset(data func() (*Dataset, error)) SeedFunc {
 	}
 }
 
-// KeyHash is the SHA-256 of an API key: how the store names a tenant. The
-// key itself is never kept.
-type KeyHash [sha256.Size]byte
-
-// HashKey returns the hash the store names key's tenant by.
-func HashKey(key string) KeyHash { return sha256.Sum256([]byte(key)) }
-
-// String is the hash in hex.
-func (h KeyHash) String() string { return hex.EncodeToString(h[:]) }
-
-// ID is the short name of the tenant used in logs, the same as KeyID.
-func (h KeyHash) ID() string { return "key-" + hex.EncodeToString(h[:4]) }
-
 // DefaultMaxTenants bounds the tenants AcceptAnyKey creates.
 const DefaultMaxTenants = 1000
+
+// Errors of Lookup. Both mean the key is not served; the transport
+// decides how each is answered.
+var (
+	// ErrUnknownKey is a missing key, or one the store does not accept.
+	ErrUnknownKey = errors.New("state: unknown API key")
+	// ErrTenantLimit is a new key that AcceptAnyKey would accept, refused
+	// because the store already serves as many tenants as it may.
+	ErrTenantLimit = errors.New("state: tenant limit reached")
+)
 
 // Store holds one Tenant per API key: each key is a Netmera app, and no
 // tenant can see another's data. Keys are never kept in clear: the store
 // holds their SHA-256 and compares configured keys in constant time.
+//
+// A store also keeps the saved tenants of keys it does not serve (see
+// Load), untouched, until they are claimed by their key or forgotten.
 type Store struct {
 	seed     SeedFunc
 	settings Settings
@@ -56,9 +64,20 @@ type Store struct {
 	order      []KeyHash // every tenant, in creation order
 	anyKey     bool
 	maxTenants int
+	kept       map[KeyHash]*keptTenant // saved tenants not served, by their hash in the file
+	keptOrder  []KeyHash               // the same, in the file's order
+	fileSalt   salt                    // the state file's salt (see Save)
+	// fileGen counts changes to what the file holds besides the tenants'
+	// own data: a kept tenant claimed or forgotten, a format to migrate.
+	fileGen uint64
 
-	saveMu   sync.Mutex         // one Save at a time
-	savedGen map[KeyHash]uint64 // tenant generations at the last Save or Load
+	saveMu       sync.Mutex         // one Save or Load at a time
+	savedGen     map[KeyHash]uint64 // tenant generations at the last Save or Load
+	savedFileGen uint64             // fileGen at the last Save or Load
+	swept        map[string]bool    // state files whose folder was cleared of our temporary files
+
+	statusMu sync.Mutex
+	status   SaveStatus
 }
 
 type entry struct {
@@ -71,7 +90,8 @@ func NewStore(seed SeedFunc, settings Settings, keys ...string) (*Store, error) 
 	if len(keys) == 0 {
 		return nil, errors.New("state: a store needs at least one API key")
 	}
-	s := &Store{seed: seed, settings: settings, tenants: make(map[KeyHash]*entry)}
+	s := &Store{seed: seed, settings: settings, tenants: make(map[KeyHash]*entry),
+		kept: make(map[KeyHash]*keptTenant), fileSalt: newSalt()}
 	for _, k := range keys {
 		if k == "" {
 			return nil, errors.New("state: empty API key")
@@ -94,6 +114,7 @@ func (s *Store) create(h KeyHash) error {
 	if err != nil {
 		return err
 	}
+	t.id = h.String()
 	s.tenants[h] = &entry{t: t, seed: s.seed}
 	s.order = append(s.order, h)
 	return nil
@@ -109,10 +130,11 @@ func (s *Store) seedTenant() (*Tenant, error) {
 }
 
 // AcceptAnyKey makes every non-empty key valid: an unknown key gets its
-// own freshly seeded tenant on first use, up to max tenants in all
-// (DefaultMaxTenants when max <= 0). Parallel test suites sharing one
-// server isolate themselves by using different keys. Call it before
-// serving.
+// saved tenant if the state file kept one (see Load), or else its own
+// freshly seeded tenant, on first use. At most max such tenants are
+// served (DefaultMaxTenants when max <= 0); configured keys do not count.
+// Parallel test suites sharing one server isolate themselves by using
+// different keys. Call it before serving.
 func (s *Store) AcceptAnyKey(max int) {
 	if max <= 0 {
 		max = DefaultMaxTenants
@@ -122,13 +144,33 @@ func (s *Store) AcceptAnyKey(max int) {
 	s.anyKey, s.maxTenants = true, max
 }
 
-// Tenant returns the tenant of an API key. Configured keys are compared
+// Tenant returns the tenant of an API key, as Lookup does, and whether
+// there is one.
+func (s *Store) Tenant(key string) (*Tenant, bool) {
+	t, err := s.Lookup(key)
+	return t, err == nil
+}
+
+// Lookup returns the tenant of an API key. Configured keys are compared
 // against every configured key in constant time, so the time taken does
 // not tell how much of a wrong key was right. With AcceptAnyKey, an
-// unknown key creates its tenant.
-func (s *Store) Tenant(key string) (*Tenant, bool) {
+// unknown key gets its tenant. The errors are ErrUnknownKey for a key the
+// store does not accept, ErrTenantLimit for one AcceptAnyKey would accept
+// MaxTenants is the most tenants AcceptAnyKey creates, besides those of
+// the configured keys; 0 when AcceptAnyKey was not called.
+func (s *Store) MaxTenants() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if !s.anyKey {
+		return 0
+	}
+	return s.maxTenants
+}
+
+// but for the limit, or a seeding error.
+func (s *Store) Lookup(key string) (*Tenant, error) {
 	if key == "" {
-		return nil, false
+		return nil, ErrUnknownKey
 	}
 	h := HashKey(key)
 	s.mu.RLock()
@@ -140,39 +182,70 @@ func (s *Store) Tenant(key string) (*Tenant, bool) {
 	}
 	if match >= 0 {
 		defer s.mu.RUnlock()
-		return s.tenants[s.keys[match]].t, true
+		return s.tenants[s.keys[match]].t, nil
 	}
 	e, anyKey := s.tenants[h], s.anyKey
 	s.mu.RUnlock()
 	if !anyKey {
-		return nil, false
+		return nil, ErrUnknownKey
 	}
 	if e != nil {
-		return e.t, true
+		return e.t, nil
 	}
-	// Seed outside the lock: other tenants' requests must not wait for it.
+	return s.admit(h)
+}
+
+// admit serves a new key under AcceptAnyKey: with its kept tenant if
+// there is one, else with a freshly seeded one.
+func (s *Store) admit(h KeyHash) (*Tenant, error) {
 	s.mu.RLock()
-	full := len(s.tenants) >= s.maxTenants
+	full := s.unconfigured() >= s.maxTenants
+	var k *keptTenant
+	if len(s.kept) > 0 {
+		k = s.kept[keyedHash(s.fileSalt, h)]
+	}
 	s.mu.RUnlock()
 	if full {
-		return nil, false
+		return nil, ErrTenantLimit
 	}
-	fresh, err := s.seedTenant()
+	// Build outside the lock: other tenants' requests must not wait for it.
+	var fresh *Tenant
+	var err error
+	if k != nil {
+		fresh, err = k.build(s.settings)
+	} else {
+		fresh, err = s.seedTenant()
+	}
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if e := s.tenants[h]; e != nil { // created meanwhile
-		return e.t, true
+		s.mu.Unlock()
+		return e.t, nil
 	}
-	if len(s.tenants) >= s.maxTenants {
-		return nil, false
+	if s.unconfigured() >= s.maxTenants {
+		s.mu.Unlock()
+		return nil, ErrTenantLimit
 	}
+	if k != nil {
+		fh := keyedHash(s.fileSalt, h)
+		if s.kept[fh] != k { // forgotten, or the file loaded again, meanwhile
+			s.mu.Unlock()
+			return s.admit(h)
+		}
+		s.dropKept(fh)
+	}
+	fresh.id = h.String()
 	s.tenants[h] = &entry{t: fresh, seed: s.seed}
 	s.order = append(s.order, h)
-	return fresh, true
+	s.mu.Unlock()
+	return fresh, nil
 }
+
+// unconfigured is how many tenants AcceptAnyKey let in; the caller holds
+// s.mu.
+func (s *Store) unconfigured() int { return len(s.tenants) - len(s.keys) }
 
 // Configured reports, in constant time, whether key is one the store was
 // made with, as opposed to one AcceptAnyKey let in.
@@ -278,12 +351,4 @@ func (s *Store) Total() Counts {
 		c.Messages += n.Messages
 	}
 	return c
-}
-
-// KeyID is a short, stable, non-reversible name for an API key, safe to log.
-func KeyID(key string) string {
-	if key == "" {
-		return "none"
-	}
-	return HashKey(key).ID()
 }

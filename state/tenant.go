@@ -92,6 +92,7 @@ func newSegment(r SegmentRecord) *segment {
 type Tenant struct {
 	mu       sync.RWMutex
 	settings Settings
+	id       string // set by the Store (see ID)
 
 	attrs       map[string]AttributeDef
 	attrOrder   []string       // codes in definition order
@@ -117,6 +118,11 @@ type Tenant struct {
 	// segmentDefs counts segments defined after load (see fingerprint).
 	segmentDefs uint64
 }
+
+// ID is the tenant's opaque name in a Store: the hex SHA-256 of its API
+// key, never the key. It names the tenant's journal and fault rules. A
+// tenant made outside a Store has none.
+func (t *Tenant) ID() string { return t.id }
 
 // lock takes the write lock and marks the state as possibly changed.
 func (t *Tenant) lock() {

@@ -35,6 +35,7 @@ type config struct {
 	openapi      string
 	stateFile    string
 	saveInterval time.Duration
+	forgetSaved  stringsFlag
 
 	// progressEvery is how often a long start logs how far it got.
 	progressEvery time.Duration
@@ -79,7 +80,7 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&c.anyKey, "accept-any-key", false, "accept any non-empty key, each with its own freshly seeded tenant")
-	fs.IntVar(&c.maxTenants, "max-tenants", state.DefaultMaxTenants, "with -accept-any-key: the most tenants to create")
+	fs.IntVar(&c.maxTenants, "max-tenants", state.DefaultMaxTenants, "with -accept-any-key: the most tenants of keys not given with -api-key")
 	fs.BoolVar(&c.server.NoValidation, "no-validation", false, "do not validate requests against the OpenAPI document")
 	fs.StringVar(&c.openapi, "openapi", "", "an OpenAPI document to validate against instead of the embedded one")
 	fs.IntVar(&c.server.JournalSize, "journal-size", mockserver.DefaultJournalSize, "requests kept per tenant in the journal (0: no journal)")
@@ -88,6 +89,7 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.Int64Var(&c.server.FaultSeed, "fault-seed", 1, "seed of probabilistic fault rules")
 	fs.StringVar(&c.stateFile, "state-file", "", "load state from this file at start and save it there on shutdown and every -save-interval")
 	fs.DurationVar(&c.saveInterval, "save-interval", 30*time.Second, "with -state-file: how often to save changes (0: only on shutdown)")
+	fs.Var(&c.forgetSaved, "forget-saved", "with -state-file: delete these saved apps, kept because their key is not configured (IDs saved-… from the start-up log, comma-separated, or all)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	return fs, c
 }
@@ -112,6 +114,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (*
 	}
 	if c.users < 0 {
 		return nil, usagef("-users must not be negative")
+	}
+	if len(c.forgetSaved) > 0 && c.stateFile == "" {
+		return nil, usagef("-forget-saved needs -state-file")
 	}
 	return c, nil
 }

@@ -203,7 +203,7 @@ func TestStateFileSavedDespiteSlowRequest(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	addr, logs, stop := startRun(t, "-api-key", key, "-users", "20", "-state-file", path, "-save-interval", "0")
 	base := "http://" + addr
-	mustCall(t, http.MethodPost, base+"/_mock/faults", key, `{"path":"getDevices","latencyMs":120000}`, http.StatusCreated)
+	mustCall(t, http.MethodPost, base+"/_mock/faults", key, `{"path":"getDevices","latencyMs":30000}`, http.StatusCreated)
 	slow := make(chan int, 1)
 	go func() {
 		status, _ := call(&http.Client{Timeout: 5 * time.Minute}, http.MethodGet, base+"/rest/3.0/getDevices?extId=id1", key, "")
@@ -243,6 +243,7 @@ func TestStateFileCorruptStopsStartup(t *testing.T) {
 		{name: "bad keyHash", data: []byte(`{"version":1,"tenants":[{"keyHash":"nothex","data":{}}]}`)},
 		{name: "invalid data", data: []byte(`{"version":1,"tenants":[{"keyHash":"` + state.HashKey(DefaultAPIKey).String() +
 			`","data":{"devices":[{"installationId":"i","extId":"ghost","platform":"IOS"}]}}]}`)},
+		{name: "trailing garbage", data: []byte(`{"version":1,"tenants":[]}` + "\ngarbage")},
 		{name: "a folder", data: nil},
 	}
 	for i, tt := range tests {
@@ -342,7 +343,7 @@ func TestControlFlags(t *testing.T) {
 		args   []string
 		checks []check
 	}{
-		{name: "-accept-any-key -max-tenants", args: []string{"-accept-any-key", "-max-tenants", "2"}, checks: []check{
+		{name: "-accept-any-key -max-tenants", args: []string{"-accept-any-key", "-max-tenants", "1"}, checks: []check{ // the configured key does not count
 			{method: "GET", path: "/rest/3.0/getDevices?extId=id1", key: "any-new-key", want: 200},
 			{method: "GET", path: "/rest/3.0/getDevices?extId=id1", key: "one-too-many", want: 403},
 			{method: "GET", path: "/rest/3.0/getDevices?extId=id1", key: "", want: 403},

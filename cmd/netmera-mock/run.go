@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,11 +10,14 @@ import (
 	"time"
 
 	"github.com/netmera-mock/netmera-mock/fixtures"
-	"github.com/netmera-mock/netmera-mock/state"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
 var version = "dev"
+
+// writeTimeout bounds the writing of an answer; fault rules may delay one
+// by half of it at most.
+const writeTimeout = 60 * time.Second
 
 // run is the whole command, testable without a process: it serves until
 // ctx is cancelled, then shuts down gracefully.
@@ -79,79 +81,18 @@ func millis(d time.Duration) float64 {
 	return float64(d.Round(time.Microsecond)) / float64(time.Millisecond)
 }
 
-// loadOverlay reads the fixtures file, once, as JSON to lay on top of
-// generated data; nil when there is none.
-func loadOverlay(c *config) ([]byte, error) {
+// newSeeder builds the data every tenant starts from: generated fixtures,
+// with the -fixtures file laid on top. progress, when not nil, is told of
+// the users as they are made: at start, and (unread) for every tenant
+// made later from the same Seeder.
+func newSeeder(c *config, progress func(users int)) (*fixtures.Seeder, error) {
+	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages, Progress: progress}
 	if c.fixtures == "" {
-		return nil, nil
+		return fixtures.NewSeeder(opts)
 	}
 	d, err := fixtures.Load(c.fixtures)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(d)
-}
-
-// seedFunc builds the data every tenant starts from: generated fixtures,
-// with the overlay (a fixtures file, as JSON) laid on top.
-// progress, when not nil, is told of the users as they are made.
-func seedFunc(c *config, overlay []byte, progress func(users int)) state.SeedFunc {
-	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages, Progress: progress}
-	if overlay == nil {
-		return fixtures.Seed(opts)
-	}
-	return state.FromDataset(func() (*state.Dataset, error) {
-		d, err := fixtures.Generate(opts)
-		if err != nil {
-			return nil, err
-		}
-		var top state.Dataset // decoded afresh: each tenant gets its own copy
-		if err := json.Unmarshal(overlay, &top); err != nil {
-			return nil, err
-		}
-		return fixtures.Merge(d, &top)
-	})
-}
-
-// saveEvery saves the state every -save-interval while the server runs;
-// the returned func stops it and waits for a save under way.
-func saveEvery(ctx context.Context, c *config, store *state.Store, log *slog.Logger) (stop func()) {
-	if c.stateFile == "" || c.saveInterval <= 0 {
-		return func() {}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(c.saveInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				if err := save(c, store, log, false); err != nil {
-					log.Error("saving state", "path", c.stateFile, "err", err)
-				}
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}
-
-func save(c *config, store *state.Store, log *slog.Logger, final bool) error {
-	if c.stateFile == "" {
-		return nil
-	}
-	res, err := store.Save(c.stateFile, final)
-	if err != nil {
-		return err
-	}
-	if res.Written {
-		log.Info("state saved", "path", c.stateFile, "tenants", res.Tenants, "bytes", res.Bytes)
-	}
-	return nil
+	return fixtures.NewSeeder(opts, d)
 }

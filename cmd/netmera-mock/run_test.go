@@ -74,6 +74,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "stray argument", args: []string{"serve"}},
 		{name: "bad env number", env: map[string]string{"NETMERA_MOCK_USERS": "many"}},
 		{name: "negative users", args: []string{"-users", "-1"}},
+		{name: "-forget-saved without -state-file", args: []string{"-forget-saved", "all"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

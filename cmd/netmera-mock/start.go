@@ -126,6 +126,7 @@ func (hs *handlerSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // long start logs its progress every c.progressEvery.
 func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	start := time.Now()
+	c.server.FaultMaxLatency = writeTimeout / 2 // a delayed answer must still make the write timeout
 	// Mistakes that cost nothing to find are found before anything slow.
 	if err := loadDocument(c); err != nil {
 		return err
@@ -148,7 +149,7 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -207,11 +208,12 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 		"accept_any_key", c.anyKey, "users", counts.Users, "devices", counts.Devices, "seed", c.seed,
 		"startup", time.Since(start))
 
-	stopSaving := saveEvery(ctx, c, store, log)
+	saver := &saver{c: c, store: store, log: log, quiet: failureLogEvery}
+	stopSaving := saver.every(ctx)
 	select {
 	case err := <-errc:
 		stopSaving()
-		return errors.Join(err, save(c, store, log, true))
+		return errors.Join(err, saver.save(true))
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
@@ -229,7 +231,7 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	}
 	// Every request answered before the shutdown is in the state: save it,
 	// even when the shutdown had to cut requests off.
-	return errors.Join(err, save(c, store, log, true))
+	return errors.Join(err, saver.save(true))
 }
 
 // loadDocument reads the -openapi document, if any, into the server's
@@ -269,25 +271,21 @@ func load(c *config, st *startup, log *slog.Logger) (*mockserver.Server, *state.
 	if c.fixtures != "" {
 		st.setPhase(phaseFixtures)
 	}
-	overlay, err := loadOverlay(c)
+	seeder, err := newSeeder(c, st.add)
 	if err != nil {
 		return nil, nil, err
 	}
 	st.setPhase(phaseSeeding)
-	seed := seedFunc(c, overlay, st.add)
 	// Seeding allocates a lot that lives on: a lighter garbage collector
 	// while it runs halves start-up for a million users.
 	gc := debug.SetGCPercent(400)
-	store, err := state.NewStore(seed, c.settings, c.apiKeys...)
+	store, err := state.NewStore(seeder.SeedFunc(), c.settings, c.apiKeys...)
 	if err == nil && c.anyKey {
 		store.AcceptAnyKey(c.maxTenants)
 	}
 	if err == nil && c.stateFile != "" {
 		st.setPhase(phaseStateFile)
-		var res state.LoadResult
-		if res, err = store.Load(c.stateFile); err == nil {
-			log.Info("state file", "path", c.stateFile, "found", res.Found, "restored", res.Restored, "skipped", res.Skipped)
-		}
+		err = loadState(c, store, log)
 	}
 	debug.SetGCPercent(gc)
 	if err != nil {
@@ -296,11 +294,7 @@ func load(c *config, st *startup, log *slog.Logger) (*mockserver.Server, *state.
 	st.setPhase(phaseServer)
 	opts := c.server
 	opts.Logger = log
-	opts.Seeder = func(spec mockserver.SeedSpec) state.SeedFunc {
-		sc := *c
-		sc.seed, sc.users, sc.segments, sc.messages = spec.Seed, spec.Users, spec.Segments, spec.Messages
-		return seedFunc(&sc, overlay, nil)
-	}
+	opts.Seeder = seeder.Reseed
 	srv, err := mockserver.New(store, opts)
 	if err != nil {
 		return nil, nil, err

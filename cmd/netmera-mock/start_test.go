@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
@@ -31,27 +30,12 @@ func TestBusyPortFailsBeforeLoading(t *testing.T) {
 	}
 }
 
-// logLines are the JSON log lines written so far.
-func logLines(t *testing.T, logs *syncBuffer) []map[string]any {
-	t.Helper()
-	var lines []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(logs.String()))
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("log line is not JSON: %v\n%s", err, sc.Text())
-		}
-		lines = append(lines, m)
-	}
-	return lines
-}
-
 // waitLog waits (up to 30 s, a watchdog) for a log line with message msg.
 func waitLog(t *testing.T, logs *syncBuffer, msg string, done <-chan error) map[string]any {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for {
-		for _, l := range logLines(t, logs) {
+		for _, l := range logLines(t, logs.String()) {
 			if l["msg"] == msg {
 				return l
 			}

@@ -10,18 +10,6 @@ import (
 	"testing"
 )
 
-// asCommand, set in a child's environment, makes the test binary run
-// main instead of the tests: how the tests see real exit statuses.
-const asCommand = "NETMERA_MOCK_TEST_RUN_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(asCommand) == "1" {
-		main()
-		return
-	}
-	os.Exit(m.Run())
-}
-
 // command runs the binary as a user would, with only the environment
 // variables given (none of the caller's NETMERA_MOCK_*), and returns its
 // exit status and output.
@@ -33,7 +21,7 @@ func command(t *testing.T, vars map[string]string, args ...string) (code int, st
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, asCommand+"=1")
+	cmd.Env = append(cmd.Env, serveEnv+"=1") // TestMain (kill_test.go) runs main
 	for k, v := range vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

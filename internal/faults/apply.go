@@ -45,7 +45,10 @@ type envelope struct {
 // A rule with a Status answers it, with Retry-After when RetryAfter is set,
 // and with the Netmera envelope {"code":…,"error":"…"} as application/json
 // when Code or Error is set, or with Body as ContentType (text/plain when
-// empty), or with no body.
+// empty), or with no body. The rule's Headers are set last, so they may
+// replace the Content-Type those choose; Validate keeps them from framing
+// headers (Content-Length, Transfer-Encoding, …) and the fake's own
+// X-Netmera-Mock-* headers, which the caller may set before Apply.
 func Apply(w http.ResponseWriter, r Rule) (handled bool) {
 	if r.Drop {
 		conn, _, err := http.NewResponseController(w).Hijack()
@@ -78,6 +81,9 @@ func Apply(w http.ResponseWriter, r Rule) (handled bool) {
 		}
 		body = []byte(r.Body)
 		h.Set("Content-Type", ct)
+	}
+	for name, value := range r.Headers {
+		h.Set(name, value)
 	}
 	w.WriteHeader(r.Status)
 	if len(body) > 0 {

@@ -73,6 +73,27 @@ func TestApply(t *testing.T) {
 			wantHeader: http.Header{"Retry-After": {"1"}},
 		},
 		{
+			name: "a stub that answers like Netmera",
+			rule: Rule{Path: "/x", Status: 200, Body: `{"notificationKey":42}`,
+				Headers: map[string]string{"Content-Type": "application/json", "X-Request-Id": "r-1"}},
+			wantHandled: true, wantStatus: 200,
+			wantHeader: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"r-1"}},
+			wantBody:   `{"notificationKey":42}`,
+		},
+		{
+			name:        "headers replace the envelope's Content-Type",
+			rule:        Rule{Path: "/x", Status: 400, Code: 2004, Error: "bad", Headers: map[string]string{"content-type": "application/json;charset=UTF-8"}},
+			wantHandled: true, wantStatus: 400,
+			wantHeader: http.Header{"Content-Type": {"application/json;charset=UTF-8"}},
+			wantBody:   `{"code":2004,"error":"bad"}` + "\n",
+		},
+		{
+			name:        "headers with Retry-After and no body",
+			rule:        Rule{Path: "/x", Status: 503, Headers: map[string]string{"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT", "Cache-Control": "no-store"}},
+			wantHandled: true, wantStatus: 503,
+			wantHeader: http.Header{"Retry-After": {"Wed, 21 Oct 2015 07:28:00 GMT"}, "Cache-Control": {"no-store"}},
+		},
+		{
 			name:        "latency only is not handled",
 			rule:        Rule{Path: "/x", LatencyMS: 5},
 			wantHandled: false, wantStatus: 200, // the recorder's default: nothing was written

@@ -3,6 +3,7 @@ package faults
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -30,6 +31,17 @@ func TestValidate(t *testing.T) {
 		{name: "own id", rule: Rule{ID: "tag-429_v1.2", Path: "/x", Status: 500}},
 		{name: "read-only fields ignored", rule: Rule{Path: "/x", Status: 500, Hits: 7, Remaining: 3}},
 		{name: "204 without body", rule: Rule{Path: "/x", Status: 204}},
+		{name: "priority", rule: Rule{Path: "/x", Status: 500, Priority: 1}},
+		{name: "headers", rule: Rule{Path: "/x", Status: 200, Body: `{"notificationKey":7}`,
+			Headers: map[string]string{"content-type": "application/json;charset=UTF-8", "X-Request-ID": "a\tb", "Cache-Control": "no-store"}}},
+		{name: "headers with an envelope", rule: Rule{Path: "/x", Status: 400, Code: 2004, Error: "bad", Headers: map[string]string{"Content-Type": "application/json;charset=UTF-8"}}},
+		{name: "headers on a 204", rule: Rule{Path: "/x", Status: 204, Headers: map[string]string{"X-Trace": "1"}}},
+		{name: "an empty header value", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"X-Empty": ""}}},
+		{name: "texts at their limits", rule: Rule{Path: "/" + strings.Repeat("p", MaxPathLen-1), ExtID: strings.Repeat("e", MaxPathLen),
+			Status: 500, Body: strings.Repeat("b", MaxBodyLen), ContentType: strings.Repeat("c", MaxHeaderValueLen)}},
+		{name: "error at its limit", rule: Rule{Path: "/x", Status: 500, Error: strings.Repeat("e", MaxErrorLen)}},
+		{name: "headers at their limits", rule: Rule{Path: "/x", Status: 500, Headers: manyHeaders(MaxHeaders, MaxHeadersLen)}},
+		{name: "a latency of an hour (no limit in Validate)", rule: Rule{Path: "/x", LatencyMS: 3_600_000}},
 
 		{name: "no path", rule: Rule{Status: 500}, wantErr: "path is required"},
 		{name: "relative path", rule: Rule{Path: "rest/3.0/tagUsers", Status: 500}, wantErr: `path "rest/3.0/tagUsers" must start with '/'`},
@@ -59,6 +71,53 @@ func TestValidate(t *testing.T) {
 		{name: "bad method", rule: Rule{Method: "PO ST", Path: "/x", Status: 500}, wantErr: `method "PO ST" is not an HTTP method`},
 		{name: "bad id", rule: Rule{ID: "a/b", Path: "/x", Status: 500}, wantErr: `id "a/b" may hold only`},
 		{name: "long id", rule: Rule{ID: strings.Repeat("a", 65), Path: "/x", Status: 500}, wantErr: "at most 64"},
+		{name: "negative priority", rule: Rule{Path: "/x", Status: 500, Priority: -1}, wantErr: "priority -1 must be 1 or more"},
+		{name: "path too long", rule: Rule{Path: "/" + strings.Repeat("p", MaxPathLen), Status: 500}, wantErr: "path is 1025 bytes, more than the 1024 allowed"},
+		{name: "extId too long", rule: Rule{Path: "/x", ExtID: strings.Repeat("e", MaxPathLen+1), Status: 500}, wantErr: "extId is 1025 bytes, more than the 1024 allowed"},
+		{name: "error too long", rule: Rule{Path: "/x", Status: 500, Error: strings.Repeat("e", MaxErrorLen+1)}, wantErr: "error is 1025 bytes, more than the 1024 allowed"},
+		{name: "body too long", rule: Rule{Path: "/x", Status: 500, Body: strings.Repeat("b", MaxBodyLen+1)}, wantErr: "body is 65537 bytes, more than the 65536 allowed"},
+		{name: "contentType with CR LF", rule: Rule{Path: "/x", Status: 500, Body: "x", ContentType: "text/html\r\nSet-Cookie: a=b"},
+			wantErr: `contentType holds the control character '\r' at byte 9`},
+		{name: "contentType too long", rule: Rule{Path: "/x", Status: 500, Body: "x", ContentType: strings.Repeat("c", MaxHeaderValueLen+1)},
+			wantErr: "contentType is 4097 bytes, more than the 4096 allowed"},
+		{name: "header value with LF", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"X-A": "1\nX-B: 2"}},
+			wantErr: `header X-A holds the control character '\n' at byte 1`},
+		{name: "header value with NUL", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"X-A": "1\x00"}},
+			wantErr: `header X-A holds the control character '\x00'`},
+		{name: "header value with DEL", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"X-A": "\x7f"}},
+			wantErr: `header X-A holds the control character '\x7f'`},
+		{name: "header name with a space", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"Content Type": "x"}},
+			wantErr: `header name "Content Type" is not an HTTP token`},
+		{name: "header name with a colon", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"X-A:": "x"}},
+			wantErr: `header name "X-A:" is not an HTTP token`},
+		{name: "empty header name", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"": "x"}},
+			wantErr: `header name "" is not an HTTP token`},
+		{name: "header name too long", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{strings.Repeat("h", MaxHeaderNameLen+1): "x"}},
+			wantErr: "is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~, at most 256 bytes)"},
+		{name: "header value too long", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"X-A": strings.Repeat("v", MaxHeaderValueLen+1)}},
+			wantErr: "header X-A is 4097 bytes, more than the 4096 allowed"},
+		{name: "too many headers", rule: Rule{Path: "/x", Status: 500, Headers: manyHeaders(MaxHeaders+1, 0)},
+			wantErr: "headers has 33 entries, more than the 32 allowed"},
+		{name: "headers too big together", rule: Rule{Path: "/x", Status: 500, Headers: manyHeaders(3, MaxHeadersLen+1)},
+			wantErr: "headers hold 8193 bytes of names and values, more than the 8192 allowed"},
+		{name: "one header twice", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"content-type": "a", "Content-Type": "b"}},
+			wantErr: `headers "Content-Type" and "content-type" name the same header`},
+		{name: "Content-Length", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"content-length": "5"}},
+			wantErr: "header Content-Length may not be set: net/http frames the answer"},
+		{name: "Transfer-Encoding", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"Transfer-Encoding": "chunked"}},
+			wantErr: "header Transfer-Encoding may not be set"},
+		{name: "Connection", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"Connection": "close"}},
+			wantErr: "header Connection may not be set: it is about the connection"},
+		{name: "the fault header", rule: Rule{Path: "/x", Status: 500, Headers: map[string]string{"x-netmera-mock-fault": "other"}},
+			wantErr: "header X-Netmera-Mock-Fault may not be set: headers starting X-Netmera-Mock- are the fake's"},
+		{name: "Content-Type twice", rule: Rule{Path: "/x", Status: 500, Body: "x", ContentType: "text/html", Headers: map[string]string{"Content-Type": "text/plain"}},
+			wantErr: "Content-Type is given twice: in contentType and in headers"},
+		{name: "Retry-After twice", rule: Rule{Path: "/x", Status: 429, RetryAfter: 3, Headers: map[string]string{"retry-after": "3"}},
+			wantErr: "Retry-After is given twice: in retryAfter and in headers"},
+		{name: "headers without status", rule: Rule{Path: "/x", LatencyMS: 5, Headers: map[string]string{"X-A": "1"}},
+			wantErr: "code, error, body, contentType, headers and retryAfter need a status"},
+		{name: "headers on a drop", rule: Rule{Path: "/x", Drop: true, Headers: map[string]string{"X-A": "1"}},
+			wantErr: "it takes no code, error, body, contentType, headers or retryAfter"},
 		{name: "every problem is reported", rule: Rule{Status: 700, LatencyMS: -1, Probability: 2},
 			wantErr: `path is required (use "/*" for every path); latencyMs -1 must not be negative; probability 2 is not in [0,1]; status 700 is not in 200..599`},
 	}
@@ -77,6 +136,25 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyHeaders returns n headers whose names and values take size bytes
+// together (at least the names' own size).
+func manyHeaders(n, size int) map[string]string {
+	h := map[string]string{}
+	used := 0
+	for i := range n {
+		name := fmt.Sprintf("X-H%02d", i)
+		h[name] = ""
+		used += len(name)
+	}
+	for name := range h {
+		if used < size {
+			h[name] = strings.Repeat("v", min(size-used, MaxHeaderValueLen))
+			used += len(h[name])
+		}
+	}
+	return h
 }
 
 func TestLatency(t *testing.T) {
@@ -111,6 +189,9 @@ func TestRuleJSON(t *testing.T) {
 			want: `{"id":"f1","path":"/x","status":500,"times":2,"hits":1,"remaining":1}`},
 		{name: "used up shows remaining 0", rule: Rule{ID: "f1", Path: "/x", Drop: true, Times: 2, Hits: 2},
 			want: `{"id":"f1","path":"/x","times":2,"drop":true,"hits":2,"remaining":0}`},
+		{name: "priority and headers", rule: Rule{ID: "f1", Priority: 5, Path: "/x", Status: 200, Body: "{}",
+			Headers: map[string]string{"X-B": "2", "Content-Type": "application/json"}},
+			want: `{"id":"f1","priority":5,"path":"/x","status":200,"body":"{}","headers":{"Content-Type":"application/json","X-B":"2"},"hits":0}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,10 +30,16 @@ func ids(rs []Rule) []string {
 
 func TestAdd(t *testing.T) {
 	s := NewSet(1)
-	r1 := MustAdd(t, s, "A", Rule{Method: "post", Path: "/x", Status: 500, Times: 2, Hits: 9, Remaining: 9})
-	want := Rule{ID: "f1", Method: "POST", Path: "/x", Status: 500, Times: 2, Remaining: 2}
+	r1 := MustAdd(t, s, "A", Rule{Method: "post", Path: "/x", Status: 500, Times: 2, Hits: 9, Remaining: 9,
+		Headers: map[string]string{"content-type": "application/json", "x-request-id": "r1"}})
+	want := Rule{ID: "f1", Priority: DefaultPriority, Method: "POST", Path: "/x", Status: 500, Times: 2, Remaining: 2,
+		Headers: map[string]string{"Content-Type": "application/json", "X-Request-Id": "r1"}}
 	if diff := cmp.Diff(want, r1); diff != "" {
 		t.Errorf("Add returned (-want +got):\n%s", diff)
+	}
+	r1.Headers["X-Request-Id"] = "changed by the caller"
+	if got := s.List("A")[0].Headers["X-Request-Id"]; got != "r1" {
+		t.Errorf("changing the Headers Add returned changed the stored rule: %q", got)
 	}
 	MustAdd(t, s, "A", Rule{ID: "f3", Path: "/x", Status: 500})
 	MustAdd(t, s, "A", Rule{Path: "/x", Status: 500}) // f2
@@ -45,7 +51,8 @@ func TestAdd(t *testing.T) {
 	if _, err := s.Add("A", Rule{Path: "/y"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("Add of an invalid rule = %v, want ErrInvalid", err)
 	}
-	if diff := cmp.Diff([]string{"f1", "f3", "f2", "f4"}, ids(s.List("A"))); diff != "" {
+	// List shows the order Match tries: the newest first.
+	if diff := cmp.Diff([]string{"f4", "f2", "f3", "f1"}, ids(s.List("A"))); diff != "" {
 		t.Errorf("List(A) ids (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"f1"}, ids(s.List("B"))); diff != "" {
@@ -54,7 +61,7 @@ func TestAdd(t *testing.T) {
 	if !s.Delete("A", "f3") || s.Delete("A", "f3") || s.Delete("B", "f3") || s.Delete("C", "f1") {
 		t.Errorf("Delete: want true once for A's f3, then false, and false for ids a tenant does not have")
 	}
-	if diff := cmp.Diff([]string{"f1", "f2", "f4"}, ids(s.List("A"))); diff != "" {
+	if diff := cmp.Diff([]string{"f4", "f2", "f1"}, ids(s.List("A"))); diff != "" {
 		t.Errorf("List(A) ids after Delete(f3) (-want +got):\n%s", diff)
 	}
 	if n := s.Clear("A"); n != 3 {
@@ -63,20 +70,30 @@ func TestAdd(t *testing.T) {
 	if got := s.List("A"); got == nil || len(got) != 0 {
 		t.Errorf("List(A) after Clear = %#v, want an empty non-nil slice", got)
 	}
+	if !s.Empty("A") || s.Empty("B") || !s.Empty("nobody") {
+		t.Errorf("Empty(A, B, nobody) = %v, %v, %v; want true, false, true", s.Empty("A"), s.Empty("B"), s.Empty("nobody"))
+	}
 	if r := MustAdd(t, s, "A", Rule{Path: "/x", Status: 500}); r.ID != "f1" {
 		t.Errorf("first id after Clear = %q, want f1", r.ID)
 	}
 	if n := s.Clear("nobody"); n != 0 {
 		t.Errorf("Clear of a tenant without rules = %d, want 0", n)
 	}
+	// A refused rule uses up no id.
+	if _, err := s.Add("A", Rule{Path: "/x"}); err == nil {
+		t.Fatalf("Add of a rule that does nothing succeeded")
+	}
+	if r := MustAdd(t, s, "A", Rule{Path: "/x", Status: 500}); r.ID != "f2" {
+		t.Errorf("the id after a refused rule = %q, want f2", r.ID)
+	}
 }
 
 func TestMatch(t *testing.T) {
 	s := NewSet(1)
+	MustAdd(t, s, "T", Rule{ID: "devices", Path: "/rest/3.0/getDevices", Status: 502}) // shadowed by the newer "get" for GET
 	MustAdd(t, s, "T", Rule{ID: "tag", Method: "POST", Path: "/rest/3.0/tagUsers", Status: 500})
 	MustAdd(t, s, "T", Rule{ID: "u7", Method: "POST", Path: "/rest/3.0/untagUsers", ExtID: "u7", Status: 400})
 	MustAdd(t, s, "T", Rule{ID: "get", Method: "get", Path: "/rest/3.0/get*", Status: 503})
-	MustAdd(t, s, "T", Rule{ID: "devices", Path: "/rest/3.0/getDevices", Status: 502}) // shadowed by "get" for GET
 	MustAdd(t, s, "T", Rule{ID: "any", Path: "/rest/3.0/enable*", LatencyMS: 10})
 	tests := []struct {
 		name   string
@@ -93,8 +110,8 @@ func TestMatch(t *testing.T) {
 		{name: "extId not named", method: "POST", path: "/rest/3.0/untagUsers", extIDs: []string{"u1"}, want: ""},
 		{name: "extId rule without ids", method: "POST", path: "/rest/3.0/untagUsers", want: ""},
 		{name: "prefix", method: "GET", path: "/rest/3.0/getSegments", want: "get"},
-		{name: "first rule wins", method: "GET", path: "/rest/3.0/getDevices", want: "get"},
-		{name: "later rule for another method", method: "DELETE", path: "/rest/3.0/getDevices", want: "devices"},
+		{name: "the newest rule wins", method: "GET", path: "/rest/3.0/getDevices", want: "get"},
+		{name: "an older rule for another method", method: "DELETE", path: "/rest/3.0/getDevices", want: "devices"},
 		{name: "any method", method: "PATCH", path: "/rest/3.0/enablePush", want: "any"},
 		{name: "prefix is not a suffix", method: "GET", path: "/other/rest/3.0/getSegments", want: ""},
 	}
@@ -111,10 +128,84 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+// TestOrder checks which of several matching rules answers: the lowest
+// priority number, then the newest, whether their paths are exact or
+// prefixes.
+func TestOrder(t *testing.T) {
+	type add struct {
+		id       string
+		path     string
+		priority int
+		times    int
+	}
+	tests := []struct {
+		name     string
+		rules    []add // added in this order
+		deleted  string
+		requests int      // how many GET /a/b to send; 1 when 0
+		want     []string // the id of the rule that answers each request, "" for none
+		wantList []string // List's order
+	}{
+		{name: "the newest of equal priorities",
+			rules: []add{{id: "old", path: "/a/b"}, {id: "new", path: "/a/b"}},
+			want:  []string{"new"}, wantList: []string{"new", "old"}},
+		{name: "priority 1 beats a newer default",
+			rules: []add{{id: "first", path: "/a/b", priority: 1}, {id: "newer", path: "/a/b"}},
+			want:  []string{"first"}, wantList: []string{"first", "newer"}},
+		{name: "the default 5 beats an older 6 and loses to an older 4",
+			rules: []add{{id: "p4", path: "/a/b", priority: 4}, {id: "p6", path: "/a/b", priority: 6}, {id: "dflt", path: "/a/b"}},
+			want:  []string{"p4"}, wantList: []string{"p4", "dflt", "p6"}},
+		{name: "a background catch-all does not shadow a specific rule added before it",
+			rules: []add{{id: "specific", path: "/a/b"}, {id: "background", path: "/*", priority: 10}},
+			want:  []string{"specific"}, wantList: []string{"specific", "background"}},
+		{name: "a catch-all of the default priority does shadow older rules",
+			rules: []add{{id: "specific", path: "/a/b"}, {id: "all", path: "/*"}},
+			want:  []string{"all"}, wantList: []string{"all", "specific"}},
+		{name: "a newer exact rule beats an older prefix rule",
+			rules: []add{{id: "prefix", path: "/a/*"}, {id: "exact", path: "/a/b"}},
+			want:  []string{"exact"}, wantList: []string{"exact", "prefix"}},
+		{name: "exact and prefix rules interleave by priority",
+			rules: []add{{id: "e3", path: "/a/b", priority: 3}, {id: "p2", path: "/a*", priority: 2, times: 1},
+				{id: "e1", path: "/a/b", priority: 1, times: 1}, {id: "p4", path: "/*", priority: 4}},
+			requests: 4, want: []string{"e1", "p2", "e3", "e3"}, wantList: []string{"e1", "p2", "e3", "p4"}},
+		{name: "a used-up rule lets the next one answer",
+			rules:    []add{{id: "fallback", path: "/a/b"}, {id: "once", path: "/a/b", times: 1}},
+			requests: 3, want: []string{"once", "fallback", "fallback"}, wantList: []string{"once", "fallback"}},
+		{name: "a deleted rule shadows no more",
+			rules:   []add{{id: "under", path: "/a/b"}, {id: "over", path: "/a*"}},
+			deleted: "over", want: []string{"under"}, wantList: []string{"under"}},
+		{name: "rules of other paths are not in the way",
+			rules: []add{{id: "other", path: "/a/c", priority: 1}, {id: "otherprefix", path: "/b*", priority: 1}, {id: "mine", path: "/a/b", priority: 9}},
+			want:  []string{"mine"}, wantList: []string{"otherprefix", "other", "mine"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSet(1)
+			for _, a := range tt.rules {
+				MustAdd(t, s, "T", Rule{ID: a.id, Path: a.path, Priority: a.priority, Times: a.times, Status: 500})
+			}
+			if tt.deleted != "" && !s.Delete("T", tt.deleted) {
+				t.Fatalf("Delete(T, %s) = false", tt.deleted)
+			}
+			var got []string
+			for range max(tt.requests, 1) {
+				r, _ := s.Match("T", "GET", "/a/b", nil)
+				got = append(got, r.ID)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("the rules answering GET /a/b (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantList, ids(s.List("T"))); diff != "" {
+				t.Errorf("List order (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestTimes(t *testing.T) {
 	s := NewSet(1)
-	MustAdd(t, s, "T", Rule{ID: "twice", Path: "/x", Status: 500, Times: 2})
 	MustAdd(t, s, "T", Rule{ID: "then", Path: "/x", Status: 503})
+	MustAdd(t, s, "T", Rule{ID: "twice", Path: "/x", Status: 500, Times: 2})
 	tests := []struct {
 		name          string
 		wantID        string
@@ -134,8 +225,8 @@ func TestTimes(t *testing.T) {
 		}
 	}
 	want := []Rule{
-		{ID: "twice", Path: "/x", Status: 500, Times: 2, Remaining: 0, Hits: 2},
-		{ID: "then", Path: "/x", Status: 503, Hits: 2},
+		{ID: "twice", Priority: DefaultPriority, Path: "/x", Status: 500, Times: 2, Remaining: 0, Hits: 2},
+		{ID: "then", Priority: DefaultPriority, Path: "/x", Status: 503, Hits: 2},
 	}
 	if diff := cmp.Diff(want, s.List("T")); diff != "" {
 		t.Errorf("List after the uses (-want +got):\n%s", diff)
@@ -234,6 +325,27 @@ func TestTenantsIsolated(t *testing.T) {
 	}
 }
 
+func TestClearAll(t *testing.T) {
+	s := NewSet(1)
+	MustAdd(t, s, "A", Rule{Path: "/x", Status: 500})
+	MustAdd(t, s, "A", Rule{Path: "/y", Status: 500})
+	MustAdd(t, s, "B", Rule{Path: "/x", Status: 502})
+	if n := s.ClearAll(); n != 3 {
+		t.Errorf("ClearAll() = %d, want 3", n)
+	}
+	for _, tenant := range []string{"A", "B"} {
+		if got := s.List(tenant); len(got) != 0 {
+			t.Errorf("List(%s) after ClearAll = %+v, want no rules", tenant, got)
+		}
+	}
+	if r := MustAdd(t, s, "A", Rule{Path: "/x", Status: 500}); r.ID != "f1" {
+		t.Errorf("the first rule added after ClearAll has id %q, want f1", r.ID)
+	}
+	if n := s.ClearAll(); n != 1 {
+		t.Errorf("ClearAll() again = %d, want 1", n)
+	}
+}
+
 func TestConcurrentMatch(t *testing.T) {
 	const times, workers, each = 100, 8, 50
 	s := NewSet(3)
@@ -266,8 +378,10 @@ func TestConcurrentMatch(t *testing.T) {
 		t.Errorf("concurrent Match fired %d times for two rules of %d uses, want %d", got, times, 2*times)
 	}
 	for _, tenant := range []string{"A", "B"} {
-		if r := s.List(tenant)[0]; r.Hits != times || r.Remaining != 0 {
-			t.Errorf("tenant %s rule after the race: Hits %d Remaining %d, want %d and 0", tenant, r.Hits, r.Remaining, times)
+		for _, r := range s.List(tenant) {
+			if r.Path == "/x" && (r.Hits != times || r.Remaining != 0) {
+				t.Errorf("tenant %s rule after the race: Hits %d Remaining %d, want %d and 0", tenant, r.Hits, r.Remaining, times)
+			}
 		}
 	}
 }

@@ -7,36 +7,42 @@
 //
 //	j := journal.New(1000) // at most 1000 entries per tenant
 //	j.Add(journal.Entry{
-//		Tenant: state.KeyID(key), Method: r.Method, Path: r.URL.Path,
+//		Tenant: tenantID, Method: r.Method, Path: r.URL.Path,
 //		Query: r.URL.RawQuery, Header: r.Header, Body: reqBody,
 //		Status: rec.status, Response: respBody, DurationMS: ms,
 //	})
 //	n := j.Count(journal.Filter{Tenant: id, Method: "POST", Path: "/rest/3.0/tagUsers"})
 //	entries := j.List(journal.Filter{Tenant: id, ExtID: "user-1", Since: t0})
 //
-// What Add keeps, and what it changes:
+// Add is cheap, for the request path: it keeps what it is given as it is
+// (no copy, no decoding) and leaves the interpreting to List, which only
+// tests and the inspector call.
 //
-//   - Each tenant has its own ring of at most limit entries; the oldest is
-//     dropped first and counted by Dropped. A tenant never sees, counts or
-//     clears another's entries: every Filter names exactly one tenant.
-//   - Secrets are never stored. The values of X-Netmera-Api-Key,
+//   - Each tenant has its own ring, with its own lock, of at most limit
+//     entries and DefaultMaxBytes bytes (NewSized sets another budget); the
+//     oldest are dropped first and counted by Dropped. A tenant never sees,
+//     counts or clears another's entries: every Filter names exactly one
+//     tenant. A tenant's journal therefore holds at most its byte budget,
+//     whatever its clients send.
+//   - A body or response over MaxBody (64 KiB) keeps its first 64 KiB;
+//     request headers over MaxHeader (16 KiB) are cut, and Truncated says
+//     what was cut. Add copies only what it cuts: the caller must not
+//     modify Body, Response or Header afterwards.
+//   - List never shows secrets. The values of X-Netmera-Api-Key,
 //     Authorization, Proxy-Authorization and Cookie (header names in any
-//     case) are replaced by "key-" and the first 8 hex digits of their
-//     SHA-256, the same short id the server's logs use for an API key, so
-//     entries can be told apart and matched to logs but the key cannot be
-//     read back (a guessable key can still be confirmed by hashing guesses,
-//     as with the logs). An Authorization scheme ("Bearer ") is kept.
-//   - A body that is valid JSON is kept as (compacted) JSON; any other body
-//     is kept as a JSON string (bytes that are not UTF-8 become U+FFFD).
-//     The same holds for the response.
-//   - A body or response over MaxBody (64 KiB) is replaced by the object
+//     case) are shown as their state.KeyID, "key-" and 8 hex digits of a
+//     hash salted per process, the same short id the server's logs use for
+//     an API key, so entries can be told apart and matched to logs but the
+//     key can neither be read back nor confirmed by hashing guesses. An
+//     Authorization scheme ("Bearer ") is kept.
+//   - List shows a body that is valid JSON as (compacted) JSON and any
+//     other body as a JSON string (bytes that are not UTF-8 become U+FFFD);
+//     the same for the response. A body Add cut is shown as the object
 //     {"truncated":true,"size":N,"prefix":"…"}: N is the original size in
-//     bytes and prefix the first 64 KiB as text. Truncated JSON is no longer
-//     JSON, so a marker object is used rather than a cut-off document, and
-//     a journal of limit entries stays bounded.
-//   - ExtIDs is filled from the query and the whole (untruncated) body by
-//     the ExtIDs function; what the caller put there is replaced.
+//     bytes and prefix the kept bytes as text.
+//   - List fills ExtIDs from the query and the kept body (the ExtIDs
+//     function), once per entry.
 //
-// The journal is safe for concurrent use. Entries it returns share their
-// Header, Body, Response and ExtIDs with it: callers must not modify them.
+// The journal is safe for concurrent use. Entries List returns share their
+// ExtIDs with it: callers must not modify them.
 package journal

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/netmera-mock/netmera-mock/internal/journal"
+	"github.com/netmera-mock/netmera-mock/state"
 )
 
 func Example() {
@@ -28,11 +29,15 @@ func Example() {
 	fmt.Println("calls seen by another tenant:", j.Count(journal.Filter{Tenant: "key-99999999"}))
 
 	first := j.List(journal.Filter{Tenant: "key-1a2b3c4d"})[0]
+	// The key is kept as its log ID, whose salt changes with every run.
+	fmt.Println("key kept as its log ID:", first.Header.Get("X-Netmera-Api-Key") == state.KeyID("my-secret-key"))
+	first.Header = http.Header{"X-Netmera-Api-Key": {"key-…"}}
 	b, _ := json.Marshal(first)
 	fmt.Println(string(b))
 	// Output:
 	// calls to tagUsers: 1
 	// calls naming u1: 2
 	// calls seen by another tenant: 0
-	// {"seq":1,"time":"2025-01-02T03:04:05Z","method":"POST","path":"/rest/3.0/tagUsers","headers":{"X-Netmera-Api-Key":["key-1311f8fc"]},"body":{"tag":"Sport","extIds":["u1","u2"]},"status":200,"durationMs":0,"extIds":["u1","u2"]}
+	// key kept as its log ID: true
+	// {"seq":1,"time":"2025-01-02T03:04:05Z","method":"POST","path":"/rest/3.0/tagUsers","headers":{"X-Netmera-Api-Key":["key-…"]},"body":{"tag":"Sport","extIds":["u1","u2"]},"status":200,"durationMs":0,"extIds":["u1","u2"]}
 }

@@ -74,7 +74,9 @@ func TestAddBoundsExtIDs(t *testing.T) {
 		b.WriteString(`"` + id + string(rune('A'+i%26)) + string(rune('a'+i/26)) + `"`)
 	}
 	b.WriteString(`]}`)
-	e := New(1).Add(Entry{Tenant: "T", Body: []byte(b.String())})
+	j := New(1)
+	j.Add(Entry{Tenant: "T", Body: []byte(b.String())})
+	e := j.List(Filter{Tenant: "T"})[0]
 	total := 0
 	for _, id := range e.ExtIDs {
 		total += len(id)

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,7 +12,10 @@ import (
 	"time"
 )
 
-// Entry is one recorded request and the answer it got.
+// Entry is one recorded request and the answer it got. Add takes it raw
+// (Body and Response as the bytes that were sent, Header as the request
+// had it); List returns it interpreted (Header masked, Body and Response
+// as JSON, ExtIDs filled).
 type Entry struct {
 	Seq        uint64          `json:"seq"`  // assigned by Add: 1, 2, … per tenant, never reused
 	Time       time.Time       `json:"time"` // when the request arrived; Add sets now when zero
@@ -19,12 +23,21 @@ type Entry struct {
 	Method     string          `json:"method"`
 	Path       string          `json:"path"`
 	Query      string          `json:"query,omitempty"`    // the raw query, without '?'
-	Header     http.Header     `json:"headers"`            // request headers, secrets masked by Add
-	Body       json.RawMessage `json:"body,omitempty"`     // raw bytes to Add; stored as JSON (see the package doc)
-	Status     int             `json:"status"`             // the status the fake answered
+	Header     http.Header     `json:"headers"`            // request headers; secrets masked in List
+	Body       json.RawMessage `json:"body,omitempty"`     // raw bytes to Add; JSON in List (see the package doc)
+	Status     int             `json:"status"`             // the status the fake answered; 0 for a dropped connection
 	Response   json.RawMessage `json:"response,omitempty"` // same rule as Body
 	DurationMS float64         `json:"durationMs"`
-	ExtIDs     []string        `json:"extIds,omitempty"` // filled by Add from Query and Body
+	ExtIDs     []string        `json:"extIds,omitempty"` // filled by List from Query and Body
+	// Notes are what the server noticed about the request that its answer
+	// does not show: a shape accepted only by a lenient switch, a repeated
+	// JSON member. Added by the caller.
+	Notes []string `json:"notes,omitempty"`
+	// Truncated says what Add cut to keep the entry within its bounds.
+	Truncated []string `json:"truncated,omitempty"`
+
+	bodySize, respSize int  // sizes before truncation
+	idsDone            bool // ExtIDs computed (kept in the ring)
 }
 
 // Filter selects entries of one tenant. Its other fields, when empty or
@@ -42,6 +55,7 @@ type Filter struct {
 	Since time.Time
 }
 
+// match reports whether the filter selects e; it may fill e's ExtIDs.
 func (f Filter) match(e *Entry) bool {
 	if f.Method != "" && !strings.EqualFold(f.Method, e.Method) {
 		return false
@@ -49,10 +63,10 @@ func (f Filter) match(e *Entry) bool {
 	if !matchPath(f.Path, e.Path) {
 		return false
 	}
-	if f.ExtID != "" && !slices.Contains(e.ExtIDs, f.ExtID) {
+	if !f.Since.IsZero() && e.Time.Before(f.Since) {
 		return false
 	}
-	return f.Since.IsZero() || !e.Time.Before(f.Since)
+	return f.ExtID == "" || slices.Contains(e.extIDs(), f.ExtID)
 }
 
 // matchPath reports whether path matches pattern: an empty pattern matches
@@ -65,124 +79,239 @@ func matchPath(pattern, path string) bool {
 	return pattern == "" || pattern == path
 }
 
-// Journal holds the entries of every tenant, at most limit per tenant.
+// Bounds of what one tenant's journal holds.
+const (
+	// MaxBody is the largest body or response kept whole, in bytes; a
+	// larger one keeps its first MaxBody bytes and is shown as a marker
+	// holding its size and that prefix.
+	MaxBody = 64 << 10
+	// MaxHeader is the most header bytes (names and values) one entry
+	// keeps; values past it are cut, and the entry says so.
+	MaxHeader = 16 << 10
+	// DefaultMaxBytes is the default budget of one tenant's journal: when
+	// its entries hold more, the oldest are dropped, whatever the limit
+	// on their number.
+	DefaultMaxBytes = 32 << 20
+)
+
+// Journal holds the entries of every tenant, at most limit per tenant and
+// at most maxBytes of them.
 type Journal struct {
-	limit int
+	limit    int
+	maxBytes int
 
 	mu      sync.RWMutex
 	tenants map[string]*ring
 }
 
-// ring is one tenant's entries: buf grows up to limit, then start marks
-// the oldest entry and Add overwrites it.
+// ring is one tenant's entries, oldest first from start, with its own
+// lock so that tenants never wait for each other.
 type ring struct {
+	mu      sync.Mutex
 	buf     []Entry
 	start   int
+	n       int
+	bytes   int
 	seq     uint64
 	dropped uint64
 }
 
-// each calls fn on the entries oldest first.
+// New returns a journal that keeps at most limit entries per tenant, and
+// at most DefaultMaxBytes of them. It panics if limit is below 1: the
+// caller validates its flag.
+func New(limit int) *Journal {
+	return NewSized(limit, DefaultMaxBytes)
+}
+
+// NewSized is New with a byte budget per tenant instead of the default.
+func NewSized(limit, maxBytes int) *Journal {
+	if limit < 1 || maxBytes < 1 {
+		panic(fmt.Sprintf("journal: limit %d, %d bytes; want at least 1 of each", limit, maxBytes))
+	}
+	return &Journal{limit: limit, maxBytes: maxBytes, tenants: make(map[string]*ring)}
+}
+
+func (j *Journal) ring(tenant string, create bool) *ring {
+	j.mu.RLock()
+	r := j.tenants[tenant]
+	j.mu.RUnlock()
+	if r != nil || !create {
+		return r
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if r = j.tenants[tenant]; r == nil {
+		r = &ring{}
+		j.tenants[tenant] = r
+	}
+	return r
+}
+
+// Add records e for e.Tenant and returns its Seq. It keeps e.Body,
+// e.Response and e.Header as they are, without copying them, unless they
+// are over their bounds (then it keeps a cut copy and says so in
+// Truncated): the caller must not modify them after Add. The work of
+// masking and decoding is left to List.
+func (j *Journal) Add(e Entry) uint64 {
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	e.ExtIDs, e.idsDone = nil, false
+	e.bodySize, e.respSize = len(e.Body), len(e.Response)
+	if len(e.Body) > MaxBody {
+		e.Body = bytes.Clone(e.Body[:MaxBody])
+	}
+	if len(e.Response) > MaxBody {
+		e.Response = bytes.Clone(e.Response[:MaxBody])
+	}
+	e.Header, e.Truncated = boundHeader(e.Header, e.Truncated)
+	size := e.size()
+
+	r := j.ring(e.Tenant, true)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seq++
+	e.Seq = r.seq
+	for r.n > 0 && (r.n >= j.limit || r.bytes+size > j.maxBytes) {
+		r.bytes -= r.buf[r.start].size()
+		r.buf[r.start] = Entry{}
+		r.start = (r.start + 1) % len(r.buf)
+		r.n--
+		r.dropped++
+	}
+	if r.n == len(r.buf) { // grow: the ring is full below its limit
+		grown := make([]Entry, min(max(2*len(r.buf), 8), j.limit))
+		for i := range r.n {
+			grown[i] = r.buf[(r.start+i)%len(r.buf)]
+		}
+		r.buf, r.start = grown, 0
+	}
+	r.buf[(r.start+r.n)%len(r.buf)] = e
+	r.n++
+	r.bytes += size
+	return e.Seq
+}
+
+// size is what an entry costs the tenant's budget, roughly.
+func (e *Entry) size() int {
+	n := 256 + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.Response)
+	for k, vs := range e.Header {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	for _, s := range e.Notes {
+		n += len(s)
+	}
+	return n
+}
+
+// each calls fn on the entries oldest first, the ring locked.
 func (r *ring) each(fn func(*Entry)) {
-	for i := range r.buf {
+	for i := range r.n {
 		fn(&r.buf[(r.start+i)%len(r.buf)])
 	}
 }
 
-// New returns a journal that keeps at most limit entries per tenant. It
-// panics if limit is below 1: the caller validates its flag.
-func New(limit int) *Journal {
-	if limit < 1 {
-		panic(fmt.Sprintf("journal: limit %d, want at least 1", limit))
-	}
-	return &Journal{limit: limit, tenants: make(map[string]*ring)}
-}
-
-// Add records e for e.Tenant and returns it as stored: with its Seq, its
-// Time when it had none, its headers masked, Body and Response as JSON and
-// ExtIDs taken from Query and Body. e.Body and e.Response are the raw bytes
-// as sent; Add copies everything it keeps.
-func (j *Journal) Add(e Entry) Entry {
-	q, _ := url.ParseQuery(e.Query) // a malformed query still yields what parsed
-	e.ExtIDs = boundIDs(ExtIDs(q, e.Body))
-	e.Header = maskHeader(e.Header)
-	e.Body = storeJSON(e.Body)
-	e.Response = storeJSON(e.Response)
-	if e.Time.IsZero() {
-		e.Time = time.Now()
-	}
-
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	r := j.tenants[e.Tenant]
-	if r == nil {
-		r = &ring{}
-		j.tenants[e.Tenant] = r
-	}
-	r.seq++
-	e.Seq = r.seq
-	if len(r.buf) < j.limit {
-		r.buf = append(r.buf, e)
-	} else {
-		r.buf[r.start] = e
-		r.start = (r.start + 1) % len(r.buf)
-		r.dropped++
-	}
-	return e
-}
-
-// List returns the entries f selects, oldest first; never nil.
+// List returns the entries f selects, oldest first, interpreted (see the
+// package doc); never nil.
 func (j *Journal) List(f Filter) []Entry {
-	j.mu.RLock()
-	defer j.mu.RUnlock()
 	out := []Entry{}
-	if r := j.tenants[f.Tenant]; r != nil {
-		r.each(func(e *Entry) {
-			if f.match(e) {
-				out = append(out, *e)
-			}
-		})
+	r := j.ring(f.Tenant, false)
+	if r == nil {
+		return out
+	}
+	r.mu.Lock()
+	var picked []Entry
+	r.each(func(e *Entry) {
+		if f.match(e) {
+			e.extIDs() // computed once, kept in the ring
+			picked = append(picked, *e)
+		}
+	})
+	r.mu.Unlock()
+	for _, e := range picked { // interpreted outside the lock
+		out = append(out, e.view())
 	}
 	return out
 }
 
-// Count returns how many entries f selects. Entries the bound dropped are
+// Count returns how many entries f selects. Entries the bounds dropped are
 // not counted: compare Dropped with zero when that matters.
 func (j *Journal) Count(f Filter) int {
-	j.mu.RLock()
-	defer j.mu.RUnlock()
-	n := 0
-	if r := j.tenants[f.Tenant]; r != nil {
-		r.each(func(e *Entry) {
-			if f.match(e) {
-				n++
-			}
-		})
+	r := j.ring(f.Tenant, false)
+	if r == nil {
+		return 0
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	r.each(func(e *Entry) {
+		if f.match(e) {
+			n++
+		}
+	})
 	return n
 }
 
 // Clear removes every entry of tenant, resets its Dropped count and
 // returns how many entries it removed. Seq keeps increasing after it.
 func (j *Journal) Clear(tenant string) int {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	r := j.tenants[tenant]
+	r := j.ring(tenant, false)
 	if r == nil {
 		return 0
 	}
-	n := len(r.buf)
-	r.buf, r.start, r.dropped = nil, 0, 0
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.n
+	r.buf, r.start, r.n, r.bytes, r.dropped = nil, 0, 0, 0, 0
 	return n
 }
 
-// Dropped returns how many entries of tenant the bound evicted since the
+// ClearAll clears every tenant, as Clear does each, and returns how many
+// entries it removed in all.
+func (j *Journal) ClearAll() int {
+	j.mu.RLock()
+	tenants := make([]string, 0, len(j.tenants))
+	for t := range j.tenants {
+		tenants = append(tenants, t)
+	}
+	j.mu.RUnlock()
+	n := 0
+	for _, t := range tenants {
+		n += j.Clear(t)
+	}
+	return n
+}
+
+// Dropped returns how many entries of tenant the bounds evicted since the
 // journal was made or the tenant last cleared.
 func (j *Journal) Dropped(tenant string) uint64 {
-	j.mu.RLock()
-	defer j.mu.RUnlock()
-	if r := j.tenants[tenant]; r != nil {
-		return r.dropped
+	r := j.ring(tenant, false)
+	if r == nil {
+		return 0
 	}
-	return 0
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.dropped
+}
+
+// extIDs returns the entry's external IDs, computing them once.
+func (e *Entry) extIDs() []string {
+	if !e.idsDone {
+		q, _ := url.ParseQuery(e.Query) // a malformed query still yields what parsed
+		e.ExtIDs, e.idsDone = boundIDs(ExtIDs(q, e.Body)), true
+	}
+	return e.ExtIDs
+}
+
+// view is the entry as List shows it. It shares nothing mutable with the
+// stored entry but the ExtIDs slice, which is never modified.
+func (e Entry) view() Entry {
+	e.ExtIDs = e.extIDs()
+	e.Header = maskHeader(e.Header)
+	e.Body = storeJSON(e.Body, e.bodySize)
+	e.Response = storeJSON(e.Response, e.respSize)
+	return e
 }

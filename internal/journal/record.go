@@ -2,18 +2,17 @@ package journal
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"unicode/utf8"
-)
 
-// MaxBody is the largest body or response kept whole, in bytes; a larger
-// one is replaced by a marker holding its size and its first MaxBody bytes.
-const MaxBody = 64 << 10
+	"github.com/netmera-mock/netmera-mock/state"
+)
 
 // secretHeaders are the headers whose values Add never stores in clear.
 var secretHeaders = []string{"X-Netmera-Api-Key", "Authorization", "Proxy-Authorization", "Cookie"}
@@ -45,8 +44,9 @@ func maskHeader(h http.Header) http.Header {
 	return out
 }
 
-// maskValue replaces a secret by "key-" and 8 hex digits of its SHA-256,
-// keeping a leading auth scheme ("Bearer ", "Basic ") readable.
+// maskValue replaces a secret by its state.KeyID ("key-" and 8 hex digits
+// of a hash salted per process), keeping a leading auth scheme ("Bearer ",
+// "Basic ") readable.
 func maskValue(v string) string {
 	if v == "" {
 		return ""
@@ -55,8 +55,7 @@ func maskValue(v string) string {
 	if i := strings.IndexByte(v, ' '); i > 0 && isScheme(v[:i]) {
 		scheme, v = v[:i+1], v[i+1:]
 	}
-	sum := sha256.Sum256([]byte(v))
-	return scheme + "key-" + hex.EncodeToString(sum[:4])
+	return scheme + state.KeyID(v)
 }
 
 func isScheme(s string) bool {
@@ -68,22 +67,23 @@ func isScheme(s string) bool {
 	return true
 }
 
-// truncated is the marker stored instead of a body over MaxBody.
+// truncated is the marker shown instead of a body over MaxBody.
 type truncated struct {
 	Truncated bool   `json:"truncated"`
 	Size      int    `json:"size"`
 	Prefix    string `json:"prefix"`
 }
 
-// storeJSON returns a fresh copy of b as JSON: compacted when b is JSON, a
-// JSON string otherwise, the truncated marker when b is over MaxBody, and
-// nil when b is empty.
-func storeJSON(b []byte) json.RawMessage {
+// storeJSON interprets a stored body (or response) for List: compacted
+// JSON when it is JSON, a JSON string otherwise (bytes that are not UTF-8
+// become U+FFFD), the truncated marker when size, the body's size before
+// Add cut it, is over MaxBody, and nil when it is empty.
+func storeJSON(b []byte, size int) json.RawMessage {
 	switch {
 	case len(b) == 0:
 		return nil
-	case len(b) > MaxBody:
-		prefix := b[:MaxBody]
+	case size > len(b):
+		prefix := b
 		// Do not cut a UTF-8 sequence in two: drop an incomplete last rune.
 		for i := len(prefix) - 1; i >= 0 && i >= len(prefix)-utf8.UTFMax; i-- {
 			if utf8.RuneStart(prefix[i]) {
@@ -93,7 +93,7 @@ func storeJSON(b []byte) json.RawMessage {
 				break
 			}
 		}
-		return encode(truncated{Truncated: true, Size: len(b), Prefix: string(prefix)})
+		return encode(truncated{Truncated: true, Size: size, Prefix: string(prefix)})
 	case json.Valid(b):
 		var buf bytes.Buffer
 		_ = json.Compact(&buf, b) // cannot fail: b is valid
@@ -101,6 +101,37 @@ func storeJSON(b []byte) json.RawMessage {
 	default:
 		return encode(string(b))
 	}
+}
+
+// boundHeader returns h when its names and values fit in MaxHeader bytes,
+// and otherwise a copy cut to fit, noting the cut in notes.
+func boundHeader(h http.Header, notes []string) (http.Header, []string) {
+	total := 0
+	for k, vs := range h {
+		total += len(k)
+		for _, v := range vs {
+			total += len(v)
+		}
+	}
+	if total <= MaxHeader {
+		return h, notes
+	}
+	out := make(http.Header, len(h))
+	left := MaxHeader
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		if len(k) > left {
+			break
+		}
+		left -= len(k)
+		for _, v := range h[k] {
+			if len(v) > left {
+				v = strings.ToValidUTF8(v[:left], "")
+			}
+			left -= len(v)
+			out[k] = append(out[k], v)
+		}
+	}
+	return out, append(notes, fmt.Sprintf("headers: %d bytes, kept %d", total, MaxHeader-left))
 }
 
 // encode marshals v without escaping <, > and &, so bodies stay readable.

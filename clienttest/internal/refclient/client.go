@@ -30,6 +30,8 @@ type Defects struct {
 	NoContentType     bool   // sends JSON bodies without a Content-Type
 	DefaultHTTPClient bool   // ignores the given *http.Client for http.DefaultClient
 	IgnoreContext     bool   // sends requests with context.Background()
+	TokenOnly         bool   // reads a getDeviceTokens token from "token", never "deviceToken"
+	PlainErrors       bool   // returns Netmera's errors as *PlainError, which is no clienttest.APIError
 }
 
 // MaxIDs is Netmera's limit of unique identifiers per request.
@@ -73,6 +75,15 @@ func (e *Error) NetmeraCode() int { return e.Code }
 
 // NetmeraMessage returns the text of Netmera's error envelope.
 func (e *Error) NetmeraMessage() string { return e.Message }
+
+// PlainError is a Netmera error as many clients return it: the code and
+// text in fields, without the methods of clienttest.APIError.
+type PlainError struct {
+	Code    int
+	Message string
+}
+
+func (e *PlainError) Error() string { return fmt.Sprintf("netmera %d: %s", e.Code, e.Message) }
 
 // endpoint is the URL of a Netmera path with a query.
 func (c *Client) endpoint(path string, q url.Values) string {
@@ -143,6 +154,9 @@ func (c *Client) do(ctx context.Context, method, rawURL string, body any, os str
 			Error string `json:"error"`
 		}
 		if json.Unmarshal(b, &env) == nil && env.Code != 0 {
+			if c.d.PlainErrors {
+				return &PlainError{Code: env.Code, Message: env.Error}
+			}
 			return &Error{Status: resp.StatusCode, Code: env.Code, Message: env.Error}
 		}
 		return &Error{Status: resp.StatusCode, Message: strings.TrimSpace(string(b))}

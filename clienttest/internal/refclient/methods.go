@@ -178,6 +178,9 @@ func (c *Client) AllDeviceTokens(ctx context.Context) ([]clienttest.Device, erro
 			return nil, err
 		}
 		for _, d := range page.Devices {
+			if c.d.TokenOnly {
+				d.DeviceToken = ""
+			}
 			all = append(all, d.public())
 		}
 		if page.NextPage == "" || len(page.Devices) == 0 || c.d.IgnoreNextPage {

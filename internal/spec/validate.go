@@ -1,4 +1,4 @@
-package contracts
+package spec
 
 import (
 	"bytes"
@@ -26,7 +26,7 @@ const (
 
 // ErrNoRoute is returned, wrapped, for a request whose method and path name
 // no operation of the document.
-var ErrNoRoute = errors.New("contracts: no operation for this method and path")
+var ErrNoRoute = errors.New("openapi: no operation for this method and path")
 
 // ValidationError is a request the document refuses, in Netmera's terms:
 // the server answers 400 {"code": Code, "error": Message}.
@@ -43,7 +43,7 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string {
-	return fmt.Sprintf("contracts: netmera error %d: %s", e.Code, e.Message)
+	return fmt.Sprintf("openapi: netmera error %d: %s", e.Code, e.Message)
 }
 
 // Unwrap returns kin-openapi's own report, when there is one.
@@ -63,14 +63,14 @@ type Validator struct {
 // 127.0.0.1 and the document's own server. doc is not modified.
 func NewValidator(doc *openapi3.T) (*Validator, error) {
 	if doc == nil {
-		return nil, errors.New("contracts: nil OpenAPI document")
+		return nil, errors.New("openapi: nil OpenAPI document")
 	}
 	// With no servers, the router matches paths on any host.
 	anyHost := *doc
 	anyHost.Servers = nil
 	router, err := gorillamux.NewRouter(&anyHost)
 	if err != nil {
-		return nil, fmt.Errorf("contracts: build router: %w", err)
+		return nil, fmt.Errorf("openapi: build router: %w", err)
 	}
 	uri := openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(absoluteURL))
 	return &Validator{
@@ -106,6 +106,16 @@ func (v *Validator) route(r *http.Request) (*routers.Route, map[string]string, e
 	return route, params, nil
 }
 
+// OperationID names the operation r's method and path select; ok is false
+// when they select none.
+func (v *Validator) OperationID(r *http.Request) (id string, ok bool) {
+	route, _, err := v.route(r)
+	if err != nil {
+		return "", false
+	}
+	return route.Operation.OperationID, true
+}
+
 // ValidateRequest checks r, whose body has already been read into body (r's
 // own Body is not read), against its operation. It returns nil, an error
 // wrapping ErrNoRoute, or a *ValidationError.
@@ -127,7 +137,7 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) error {
 		if !json.Valid(body) {
 			return invalidJSON(nil)
 		}
-		data := normalizeNulls(body, bodySchema(route.Operation))
+		data := normalizeNulls(body, BodySchema(route.Operation))
 		req.Header.Set("Content-Type", "application/json")
 		req.Body = io.NopCloser(bytes.NewReader(data))
 		req.ContentLength = int64(len(data))
@@ -152,13 +162,13 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	op := route.Operation
 	ref := op.Responses.Status(status)
 	if ref == nil || ref.Value == nil {
-		return fmt.Errorf("contracts: %s answered %d, a status the document does not declare", op.OperationID, status)
+		return fmt.Errorf("openapi: %s answered %d, a status the document does not declare", op.OperationID, status)
 	}
 	resp := ref.Value
 	ct := header.Get("Content-Type")
 	if len(resp.Content) == 0 {
 		if len(body) > 0 || ct != "" {
-			return fmt.Errorf("contracts: %s answered %d with a body (%d bytes, Content-Type %q); the document says no body at all",
+			return fmt.Errorf("openapi: %s answered %d with a body (%d bytes, Content-Type %q); the document says no body at all",
 				op.OperationID, status, len(body), ct)
 		}
 		return nil
@@ -167,7 +177,7 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		return nil
 	}
 	if !json.Valid(body) {
-		return fmt.Errorf("contracts: %s answered %d with a body that is not one JSON value: %q", op.OperationID, status, truncate(body))
+		return fmt.Errorf("openapi: %s answered %d with a body that is not one JSON value: %q", op.OperationID, status, truncate(body))
 	}
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route},
@@ -177,13 +187,13 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		Options:                v.respOpts,
 	}
 	if err := openapi3filter.ValidateResponse(r.Context(), input); err != nil {
-		return fmt.Errorf("contracts: %s answered %d: %w", op.OperationID, status, err)
+		return fmt.Errorf("openapi: %s answered %d: %w", op.OperationID, status, err)
 	}
 	return nil
 }
 
-// bodySchema is the JSON schema of op's request body, or nil.
-func bodySchema(op *openapi3.Operation) *openapi3.Schema {
+// BodySchema is the JSON schema of op's request body, or nil.
+func BodySchema(op *openapi3.Operation) *openapi3.Schema {
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
 		return nil
 	}

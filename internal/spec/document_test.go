@@ -1,4 +1,4 @@
-package contracts
+package spec
 
 import (
 	"bytes"
@@ -129,7 +129,7 @@ func TestLoadRefuses(t *testing.T) {
 				t.Fatal("the test did not change the document")
 			}
 			_, err := Load([]byte(tt.data))
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "contracts: ") {
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "openapi: ") {
 				t.Errorf("Load(%s) = %v, want an error naming %q", tt.name, err, tt.want)
 			}
 		})

@@ -1,0 +1,266 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/netmera-mock/netmera-mock/state"
+)
+
+// The control API's data endpoints: export and import, reset and seed,
+// and records put as the SDK or the panel would.
+
+func (s *Server) exportState(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	return http.StatusOK, t.Export(), nil
+}
+
+// importState replaces the caller's tenant with the posted state, in the
+// format GET /_mock/state exports: an export imported again exports the same.
+func (s *Server) importState(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var d state.Dataset
+	if err := s.decodeControl(r, &d); err != nil {
+		return 0, nil, err
+	}
+	before := t.Counts()
+	if err := t.Replace(&d); err != nil {
+		return 0, nil, err
+	}
+	s.released(before)
+	return http.StatusOK, map[string]any{"status": "imported", "counts": t.Counts()}, nil
+}
+
+// resetParts names what POST /_mock/reset clears besides the data, as
+// ?keep= names them to leave them alone.
+var resetParts = []string{"requests", "faults"}
+
+// resetKeep reads ?keep=requests,faults (or keep given twice).
+func resetKeep(q url.Values) (map[string]bool, error) {
+	keep := map[string]bool{}
+	for _, v := range q["keep"] {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			if !slices.Contains(resetParts, part) {
+				return nil, fmt.Errorf("keep names what a reset leaves alone: %s; not %q", strings.Join(resetParts, ", "), part)
+			}
+			keep[part] = true
+		}
+	}
+	return keep, nil
+}
+
+// reset puts the caller's tenant, or every tenant with ?all=true, back to
+// its seeded state, and clears its request journal and its fault rules
+// unless ?keep= names them, as WireMock's reset clears everything.
+// Resetting every tenant needs a configured key: a tenant that
+// AcceptAnyKey let in must not reset the others.
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("all") == "true" {
+		if !s.store.Configured(r.Header.Get(apiKeyHeader)) {
+			writeProblem(w, r, http.StatusForbidden, "Resetting every tenant needs a key given with -api-key in X-netmera-api-key.")
+			return
+		}
+		keep, err := resetKeep(r.URL.Query())
+		if err != nil {
+			writeProblem(w, r, http.StatusBadRequest, err.Error())
+			return
+		}
+		before := s.store.Total()
+		if err := s.store.ResetAll(); err != nil {
+			s.log.Error("reset failed", "err", err)
+			writeError(w, err, s.opts.AuthStatus)
+			return
+		}
+		s.released(before)
+		cleared := s.clearParts(keep, s.journal.ClearAll, s.faults.ClearAll)
+		writeJSON(w, http.StatusOK, map[string]any{"status": "reset", "counts": s.store.Total(), "cleared": cleared})
+		return
+	}
+	tenantControl(func(s *Server, r *http.Request, t *state.Tenant, id string) (int, any, error) {
+		keep, err := resetKeep(r.URL.Query())
+		if err != nil {
+			return 0, nil, err
+		}
+		before := t.Counts()
+		if err := s.store.Reset(r.Header.Get(apiKeyHeader)); err != nil {
+			return 0, nil, err
+		}
+		s.released(before)
+		cleared := s.clearParts(keep, func() int { return s.journal.Clear(id) }, func() int { return s.faults.Clear(id) })
+		return http.StatusOK, map[string]any{"status": "reset", "counts": t.Counts(), "cleared": cleared}, nil
+	})(s, w, r)
+}
+
+// clearParts clears the journal and the fault rules through the given
+// functions unless keep names them, and says how many entries and rules
+// went. A journal turned off has nothing to clear.
+func (s *Server) clearParts(keep map[string]bool, requests, faults func() int) map[string]int {
+	cleared := map[string]int{}
+	if !keep["requests"] && s.journal != nil {
+		cleared["requests"] = requests()
+	}
+	if !keep["faults"] {
+		cleared["faults"] = faults()
+	}
+	return cleared
+}
+
+// bigTenant is the size from which replacing a tenant's state hands the
+// old state's memory back to the system at once.
+const bigTenant = 100_000
+
+// released runs after a tenant's state was replaced whole; c counts the
+// old state, now garbage. Left to the collector, a server that resets a
+// million users a few times grows to several times the memory it needs
+// before it shrinks again, which a memory-limited container does not
+// survive. Small states are left to the collector.
+// Concurrent calls start one goroutine, which frees once more if more
+// states were dropped while it ran.
+func (s *Server) released(c state.Counts) {
+	if c.Users+c.Devices < bigTenant {
+		return
+	}
+	for {
+		cur := s.freeing.Load()
+		if cur == 2 {
+			return // a pass is already due after the running one
+		}
+		if s.freeing.CompareAndSwap(cur, cur+1) {
+			if cur == 0 {
+				go s.freeMemory()
+			}
+			return
+		}
+	}
+}
+
+func (s *Server) freeMemory() {
+	for {
+		debug.FreeOSMemory()
+		if s.freeing.Add(-1) == 0 {
+			return
+		}
+	}
+}
+
+// seed regenerates the caller's tenant from a new seed and sizes, which
+// later resets return to.
+func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var req struct {
+		Seed     int64 `json:"seed"`
+		Users    *int  `json:"users"`
+		Segments int   `json:"segments"`
+		Messages int   `json:"messages"`
+	}
+	if err := s.decodeControl(r, &req); err != nil {
+		return 0, nil, err
+	}
+	spec := SeedSpec{Seed: req.Seed, Users: DefaultSeedUsers, Segments: req.Segments, Messages: req.Messages}
+	if req.Users != nil {
+		spec.Users = *req.Users
+	}
+	if spec.Users < 0 || spec.Users > MaxSeedUsers { // named as the body names it
+		return 0, nil, fmt.Errorf("users must be between 0 and %d", MaxSeedUsers)
+	}
+	if s.opts.Seeder == nil {
+		return 0, nil, notImplementedError("this server has no seeder: it was made without mockserver.Options.Seeder")
+	}
+	before := t.Counts()
+	if err := s.store.Reseed(r.Header.Get(apiKeyHeader), s.opts.Seeder(spec)); err != nil {
+		return 0, nil, err
+	}
+	s.released(before)
+	return http.StatusOK, map[string]any{"status": "seeded", "seed": spec, "counts": t.Counts()}, nil
+}
+
+func (s *Server) putUser(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var u state.UserRecord
+	if err := s.decodeControl(r, &u); err != nil {
+		return 0, nil, err
+	}
+	if err := t.PutUser(u); err != nil {
+		return 0, nil, err
+	}
+	stored, _ := t.User(u.ExtID)
+	return http.StatusOK, stored, nil
+}
+
+// getUser shows one user. The external ID is a query parameter, not a
+// path segment: IDs may hold "/" or be "..", which a path would not carry.
+func (s *Server) getUser(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	id := r.URL.Query().Get("extId")
+	if id == "" {
+		return 0, nil, errors.New("extId is required: GET /_mock/users?extId=…")
+	}
+	d, ok := t.UserDetail(id)
+	if !ok {
+		return 0, nil, notFound(fmt.Sprintf("no user %q", id))
+	}
+	return http.StatusOK, d, nil
+}
+
+func (s *Server) putDevice(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var d state.DeviceRecord
+	if err := s.decodeControl(r, &d); err != nil {
+		return 0, nil, err
+	}
+	stored, err := t.PutDevice(d)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, stored, nil
+}
+
+func (s *Server) putSegment(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var seg state.SegmentRecord
+	if err := s.decodeControl(r, &seg); err != nil {
+		return 0, nil, err
+	}
+	id, err := t.PutSegment(seg)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]int64{"id": id}, nil
+}
+
+func (s *Server) defineAttribute(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var a state.AttributeDef
+	if err := s.decodeControl(r, &a); err != nil {
+		return 0, nil, err
+	}
+	if err := t.DefineAttribute(a); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *Server) defineCategory(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var c state.Category
+	if err := s.decodeControl(r, &c); err != nil {
+		return 0, nil, err
+	}
+	stored, err := t.DefineCategory(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, stored, nil
+}
+
+func (s *Server) createMessage(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var m state.MessageRecord
+	if err := s.decodeControl(r, &m); err != nil {
+		return 0, nil, err
+	}
+	stored, err := t.CreateMessage(m)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, stored, nil
+}

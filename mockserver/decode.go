@@ -40,12 +40,17 @@ func (c *call) array() ([]any, error) {
 	return l, nil
 }
 
-// param returns a query parameter's first value, "" when absent.
-func (c *call) param(name string) string {
+// values is the parsed query, parsed once.
+func (c *call) values() url.Values {
 	if c.query == nil {
 		c.query = c.r.URL.Query()
 	}
-	if vs := c.query[name]; len(vs) > 0 {
+	return c.query
+}
+
+// param returns a query parameter's first value, "" when absent.
+func (c *call) param(name string) string {
+	if vs := c.values()[name]; len(vs) > 0 {
 		return vs[0]
 	}
 	return ""

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -87,11 +88,15 @@ func (x *Index) Lookup(method, path string) *Operation {
 // into the request, which is not cloned.
 var paramOptions = &openapi3filter.Options{SkipSettingDefaults: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
 
-// CheckParams validates r's query and header parameters. Headers named in
-// lenient (canonical or not) are not checked: the server accepts any value
-// of them by a switch. It returns nil or a *ValidationError.
-func (o *Operation) CheckParams(r *http.Request, lenient ...string) error {
-	input := &openapi3filter.RequestValidationInput{Request: r, Options: paramOptions}
+// CheckParams validates r's query and header parameters; query is r's
+// parsed query, or nil to parse it here. Headers named in lenient
+// (canonical or not) are not checked: the server accepts any value of them
+// by a switch. It returns nil or a *ValidationError.
+func (o *Operation) CheckParams(r *http.Request, query url.Values, lenient ...string) error {
+	if len(o.params) == 0 {
+		return nil
+	}
+	input := &openapi3filter.RequestValidationInput{Request: r, QueryParams: query, Options: paramOptions}
 	for _, p := range o.params {
 		if p.In == openapi3.ParameterInHeader && isLenient(p.Name, lenient) {
 			continue

@@ -25,7 +25,7 @@ func fastValidate(x *Index, r *http.Request, body []byte) error {
 	if op == nil {
 		return fmt.Errorf("%w: %s %s", ErrNoRoute, r.Method, r.URL.Path)
 	}
-	if err := op.CheckParams(r); err != nil {
+	if err := op.CheckParams(r, nil); err != nil {
 		return err
 	}
 	if op.Body == nil {
@@ -93,10 +93,10 @@ func TestIndexLenientHeaders(t *testing.T) {
 		t.Fatal("no getSegments operation")
 	}
 	r := httptest.NewRequest(http.MethodGet, "/rest/3.0/getSegments", nil)
-	if err := op.CheckParams(r); outcome(err) != "2020 X-netmera-os is required (X-netmera-os)" {
+	if err := op.CheckParams(r, nil); outcome(err) != "2020 X-netmera-os is required (X-netmera-os)" {
 		t.Errorf("CheckParams(no OS header) = %v, want 2020", err)
 	}
-	if err := op.CheckParams(r, "x-netmera-os"); err != nil {
+	if err := op.CheckParams(r, nil, "x-netmera-os"); err != nil {
 		t.Errorf("CheckParams(no OS header, lenient) = %v, want nil", err)
 	}
 }

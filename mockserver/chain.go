@@ -256,8 +256,8 @@ type exchange struct {
 	start   time.Time
 	dropped bool // no answer reached the client
 
-	tenant    string // the tenant's id, once the key named one
-	journaled bool   // the request goes to the journal
+	tenant    string       // the tenant's id, once the key named one
+	journaled bool         // the request goes to the journal
 	body      []byte       // the request body, read once
 	response  bytes.Buffer // what was written, when journaled
 	owned     []byte       // or the one body written by writeOwned

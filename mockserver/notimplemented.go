@@ -10,12 +10,6 @@ import (
 // (after the API key is checked, as on every endpoint), so that a client
 // never mistakes a missing feature for a silent success.
 var notImplemented = []struct{ method, path string }{
-	{http.MethodPost, "sendBulkNotification"},
-	{http.MethodPost, "sendNotification"},
-	{http.MethodPost, "createNotificationDefinition"},
-	{http.MethodPost, "update-live-activity"},
-	{http.MethodGet, "getPushStats"},
-	{http.MethodGet, "getPushResult"},
 	{http.MethodPost, "sendEmailAndSms"},
 	{http.MethodPost, "sendBulkEmail"},
 	{http.MethodPost, "addEmail"},

@@ -37,7 +37,7 @@ func (t *Tenant) Devices(extID string, onlyPermitted bool) []DeviceRecord {
 		if dv.rec.Uninstalled || (onlyPermitted && !dv.rec.PushPermitted) {
 			continue
 		}
-		out = append(out, dv.rec)
+		out = append(out, dv.rec.clone())
 	}
 	return out
 }
@@ -56,7 +56,7 @@ func (t *Tenant) DeviceTokens(offset, max int) (page []DeviceRecord, total int, 
 	max = clampPage(max, total)
 	page = make([]DeviceRecord, 0, max)
 	if t.hidden == 0 {
-		more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec) })
+		more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec.clone()) })
 		return page, total, more
 	}
 	skip := offset
@@ -69,7 +69,7 @@ func (t *Tenant) DeviceTokens(offset, max int) (page []DeviceRecord, total int, 
 			more = true
 			return false
 		default:
-			page = append(page, dv.rec)
+			page = append(page, dv.rec.clone())
 		}
 		return true
 	})
@@ -107,7 +107,7 @@ func (t *Tenant) DeviceTokensFrom(from, n int) (page []DeviceRecord, next, total
 			more = true
 			return false
 		default:
-			page = append(page, dv.rec)
+			page = append(page, dv.rec.clone())
 			next = int(t.devList.seqAt(dv.slot)) + 1
 		}
 		return true
@@ -123,7 +123,17 @@ func (t *Tenant) DeviceByToken(token string) (DeviceRecord, bool) {
 	if dv == nil {
 		return DeviceRecord{}, false
 	}
-	return dv.rec, true
+	return dv.rec.clone(), true
+}
+
+// clone returns r with its own copy of what it points to, so that a
+// caller's record and the tenant's never share a location.
+func (r DeviceRecord) clone() DeviceRecord {
+	if r.Location != nil {
+		loc := *r.Location
+		r.Location = &loc
+	}
+	return r
 }
 
 // clampPage bounds a requested page size to [0, n]: a negative size is an

@@ -35,7 +35,7 @@ func eventTenant(tb testing.TB, s state.Settings) *state.Tenant {
 	d := smallDataset()
 	d.EventDefinitions = testEvents()
 	tn := MustTenant(tb, d, s)
-	state.SetClock(tn, func() time.Time { return time.UnixMilli(1_700_000_000_000) })
+	tn.SetClock(time.UnixMilli(1_700_000_000_000), true)
 	return tn
 }
 

@@ -10,10 +10,12 @@ type idKey struct{ kind, id string }
 
 // Identifier kinds counted against the per-request limit.
 const (
-	idExt    = "extId"
-	idToken  = "deviceToken"
-	idEmail  = "email"
-	idMsisdn = "msisdn"
+	idExt      = "extId"
+	idToken    = "deviceToken"
+	idEmail    = "email"
+	idMsisdn   = "msisdn"
+	idIID      = "iid"
+	idWhatsApp = "wpNumber"
 )
 
 func newIDLimit() *idLimit { return &idLimit{seen: make(map[idKey]struct{})} }

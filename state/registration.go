@@ -109,7 +109,7 @@ func (t *Tenant) RegisterUsers(regs []Registration) error {
 		return nil
 	}
 	for _, r := range regs {
-		t.register(r)
+		t.registerUser(r)
 	}
 	return nil
 }
@@ -130,8 +130,8 @@ func cloneRegistrations(regs []Registration) []Registration {
 	return out
 }
 
-// register applies one checked registration; the caller holds the lock.
-func (t *Tenant) register(r Registration) {
+// registerUser applies one checked registration; the caller holds the lock.
+func (t *Tenant) registerUser(r Registration) {
 	var u *user
 	switch {
 	case r.ExtID != "":
@@ -251,7 +251,7 @@ func (t *Tenant) applyDue(now time.Time) {
 			break
 		}
 		for _, r := range b.regs {
-			t.register(r)
+			t.registerUser(r)
 		}
 		done++
 	}
@@ -306,14 +306,9 @@ func (t *Tenant) registerDelay() time.Duration {
 	return max(t.settings.RegisterDelay, 0)
 }
 
-// clockNow is the tenant's time for registration delays and fired
-// events; the caller holds the lock.
-func (t *Tenant) clockNow() time.Time {
-	if t.clock != nil {
-		return t.clock()
-	}
-	return time.Now()
-}
+// clockNow is the tenant's clock (see SetClock and AdvanceClock), which
+// registration delays and fired events follow; the caller holds the lock.
+func (t *Tenant) clockNow() time.Time { return time.UnixMilli(t.now()).UTC() }
 
 // DeleteUsers untracks the users, as Netmera's deleteUsers does: their
 // records stay (getProfileAttributes still reads them), but they leave

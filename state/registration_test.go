@@ -193,36 +193,18 @@ func TestRegisterUsersRefuses(t *testing.T) {
 	}
 }
 
-// fakeClock is a time a test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func TestRegisterUsersDelay(t *testing.T) {
 	t.Parallel()
-	clock := &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	tn := MustTenant(t, smallDataset(), state.Settings{RegisterDelay: 2 * time.Second})
-	state.SetClock(tn, clock.Now)
+	tn.SetClock(start, true) // standing still: only AdvanceClock moves it
 
 	MustOK(t, "RegisterUsers(late1)", tn.RegisterUsers([]state.Registration{{ExtID: "late1", Msisdn: "+1", Tags: []string{"first"}}}))
-	clock.Advance(time.Second)
+	MustOK(t, "AdvanceClock", tn.AdvanceClock(time.Second))
 	MustOK(t, "RegisterUsers(late1 again)", tn.RegisterUsers([]state.Registration{{ExtID: "late1", Msisdn: "+1", Tags: []string{"second"}}}))
 	want := []state.PendingRegistrations{
-		{AcceptedAt: clock.now.Add(-time.Second), DueAt: clock.now.Add(time.Second), Registrations: 1, ExtIDs: []string{"late1"}},
-		{AcceptedAt: clock.now, DueAt: clock.now.Add(2 * time.Second), Registrations: 1, ExtIDs: []string{"late1"}},
+		{AcceptedAt: start, DueAt: start.Add(2 * time.Second), Registrations: 1, ExtIDs: []string{"late1"}},
+		{AcceptedAt: start.Add(time.Second), DueAt: start.Add(3 * time.Second), Registrations: 1, ExtIDs: []string{"late1"}},
 	}
 	if diff := cmp.Diff(want, tn.PendingRegistrations()); diff != "" {
 		t.Errorf("PendingRegistrations (-want +got):\n%s", diff)
@@ -231,7 +213,7 @@ func TestRegisterUsersDelay(t *testing.T) {
 	if tn.HasUser("late1") {
 		t.Fatalf("late1 exists one second after its registration, which waits two")
 	}
-	clock.Advance(time.Second)
+	MustOK(t, "AdvanceClock", tn.AdvanceClock(time.Second))
 	tn.ApplyDueRegistrations()
 	if u := MustUser(t, tn, "late1"); !slices.Equal(u.Tags, []string{"first"}) {
 		t.Errorf("at its due time late1 has tags %q, want only the first request's", u.Tags)

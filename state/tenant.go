@@ -32,6 +32,22 @@ type Settings struct {
 	// MaxEvents bounds the fired events the tenant keeps, the oldest going
 	// first; 0 means DefaultMaxEvents.
 	MaxEvents int
+	// RequireApproval makes every bulk send wait for sendPushApproval
+	// before it delivers, as an app with the approval mechanism does.
+	RequireApproval bool
+	// TimeZone is the IANA name of the app's time zone, in which a
+	// schedule's local start time is read; "" is UTC.
+	TimeZone string
+	// StrictCategories refuses a message category name the app does not
+	// define, instead of keeping it as given.
+	StrictCategories bool
+	// MaxDeliveries bounds the deliveries the tenant keeps; past it the
+	// oldest finished notifications give up theirs. 0 is
+	// DefaultMaxDeliveries.
+	MaxDeliveries int
+	// MaxNotifications bounds the notifications the tenant keeps; past it
+	// the oldest finished ones are forgotten. 0 is DefaultMaxNotifications.
+	MaxNotifications int
 }
 
 // DefaultMaxIDs is Netmera's limit of unique identifiers per request.
@@ -101,6 +117,7 @@ func newSegment(r SegmentRecord) *segment {
 type Tenant struct {
 	mu       sync.RWMutex
 	settings Settings
+	id       string // set by the Store (see ID)
 
 	attrs       map[string]AttributeDef
 	attrOrder   []string       // codes in definition order
@@ -140,15 +157,23 @@ type Tenant struct {
 	// which wins over the settings' until the state is replaced.
 	delay    time.Duration
 	delaySet bool
-	// clock is the tenant's time (registration delays, fired events); nil
-	// is the real time.
-	clock func() time.Time
 
 	// gen counts write locks taken: it changes whenever the state may have.
 	gen uint64
 	// segmentDefs counts segments defined after load (see fingerprint).
 	segmentDefs uint64
+
+	// nt holds the notifications, their results, inboxes and the clock.
+	nt notifyState
+	// epoch counts swaps of the whole state (Replace), so that work begun
+	// on the old state does not land in the new one.
+	epoch uint64
 }
+
+// ID is the tenant's opaque name in a Store: the hex SHA-256 of its API
+// key, never the key. It names the tenant's journal and fault rules. A
+// tenant made outside a Store has none.
+func (t *Tenant) ID() string { return t.id }
 
 // lock takes the write lock and marks the state as possibly changed.
 func (t *Tenant) lock() {
@@ -198,6 +223,7 @@ func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
 		return nil, err
 	}
 	l.AddAppData(d)
+	l.AddNotificationData(d)
 	return l.Finish(d.Segments, d.Messages)
 }
 
@@ -233,6 +259,8 @@ func (t *Tenant) swap(fresh *Tenant) {
 	t.delaySet = false // a delay set through SetRegisterDelay lasts until here
 	t.pending = nil
 	t.nPending.Store(0)
+	t.epoch++
+	t.nt = fresh.nt
 }
 
 func (t *Tenant) defineAttribute(a AttributeDef) error {
@@ -467,6 +495,7 @@ func (t *Tenant) addMessage(m MessageRecord) error {
 // Export returns the tenant's whole state. Exporting, loading the result
 // and exporting again gives an identical Dataset.
 func (t *Tenant) Export() *Dataset {
+	t.ProcessDue()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	// Lists are never nil: an empty one is [] in JSON, not null.
@@ -485,7 +514,7 @@ func (t *Tenant) Export() *Dataset {
 	})
 	d.Devices = make([]DeviceRecord, 0, t.devList.Len())
 	t.devList.All(func(dv *device) bool {
-		d.Devices = append(d.Devices, dv.rec)
+		d.Devices = append(d.Devices, dv.rec.clone())
 		return true
 	})
 	for _, s := range t.sortedSegments() {
@@ -503,6 +532,7 @@ func (t *Tenant) Export() *Dataset {
 		d.Messages = append(d.Messages, m)
 	}
 	t.exportAppData(d)
+	t.exportNotify(d)
 	return d
 }
 

@@ -263,3 +263,34 @@ func TestRegisterUsersIsDeterministic(t *testing.T) {
 		t.Errorf("two runs registered different devices (-first +second):\n%s", diff)
 	}
 }
+
+// A registration delay runs on the app's clock: advancing the clock past
+// it applies the waiting requests.
+func TestRegisterUsersDelayFollowsTheClock(t *testing.T) {
+	t.Parallel()
+	h := appHarness(t, state.Settings{RegisterDelay: 2 * time.Minute}, mockserver.Options{})
+	if r := h.Do(t, http.MethodPut, "/_mock/clock", `{"now":"2030-01-01T09:00:00Z","frozen":true}`); r.Status != http.StatusOK {
+		t.Fatalf("PUT /_mock/clock = %v", r)
+	}
+	wantOK(t, "POST registerUsers", h.Do(t, http.MethodPost, "/rest/3.0/registerUsers", `[{"extId":"clocked","msisdn":"905551230000"}]`))
+	var view struct {
+		Pending []struct {
+			DueAt time.Time `json:"dueAt"`
+		} `json:"pending"`
+	}
+	wantJSON(t, "GET /_mock/registrations", h.Do(t, http.MethodGet, "/_mock/registrations", ""), &view)
+	if want := time.Date(2030, 1, 1, 9, 2, 0, 0, time.UTC); len(view.Pending) != 1 || !view.Pending[0].DueAt.Equal(want) {
+		t.Errorf("GET /_mock/registrations pending = %+v, want one due at %v on the app's clock", view.Pending, want)
+	}
+	for _, step := range []struct {
+		by   string
+		want bool
+	}{{"1m", false}, {"1m", true}} {
+		if r := h.Do(t, http.MethodPost, "/_mock/clock/advance", `{"by":"`+step.by+`"}`); r.Status != http.StatusOK {
+			t.Fatalf("POST /_mock/clock/advance = %v", r)
+		}
+		if got := h.profileOf(t, "extId=clocked")["msisdn"] != nil; got != step.want {
+			t.Errorf("after advancing the clock %s more, the registration applied: %t, want %t", step.by, got, step.want)
+		}
+	}
+}

@@ -348,16 +348,20 @@ func TestAddTesters(t *testing.T) {
 	MustUnchanged(t, "a refused AddTesters", before, tn2)
 }
 
-// Registrations and untracking race with reads and deletions without
+// Registrations, untracking and fired events race with reads and deletions without
 // breaking the tenant (go test -race).
 func TestRegistrationConcurrency(t *testing.T) {
 	t.Parallel()
-	tn := MustTenant(t, bigDataset(200), state.Settings{RegisterDelay: time.Nanosecond})
+	d := bigDataset(200)
+	d.EventDefinitions = testEvents()
+	tn := MustTenant(t, d, state.Settings{RegisterDelay: time.Nanosecond, MaxEvents: 20})
 	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Go(func() {
 			for i := range 50 {
 				id := ids(w*50+i, 1)[0]
+				_, _ = tn.FireEvents([]state.EventEntry{{ExtID: id, Name: "PurchaseEvent", Attributes: map[string]any{"amount": i}}})
+				_ = tn.Events(state.EventFilter{ExtID: id})
 				switch i % 4 {
 				case 0:
 					_ = tn.RegisterUsers([]state.Registration{{ExtID: id, DeviceToken: "new-" + id, Platform: state.PlatformIOS}})

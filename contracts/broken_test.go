@@ -151,8 +151,8 @@ func TestBrokenServersFail(t *testing.T) {
 			mustPass: []string{"segments/list", "devices/tokens-walk", "profile/definitions", "segments/documented-sample"},
 		},
 		{
-			name:     "answers writes with a JSON body",
-			wrap:     writesAnswerJSON,
+			name: "answers writes with a JSON body",
+			wrap: writesAnswerJSON,
 			mustFail: []string{"tags/unknown-users", "devices/unknown-user", "profile/unknown-user", "channels/unknown-users",
 				"addresses/unknown-users", "whatsapp/unknown-users"},
 			mustPass: []string{"segments/list", "auth/wrong-key", "devices/refusals"},

@@ -44,6 +44,10 @@ func TestWhatsApp(t *testing.T) {
 			{"updateWhatsApp", `{"extId":"id1","wpNumbers":["+901"]}`},
 			{"updateWhatsApp", `{"extId":"id1","wpNumber":""}`}},
 			want: map[string]whatsApp{"id1": {[]string{""}, false}}},
+		{name: "an empty list is the empty value too", steps: []step{
+			{"updateWhatsApp", `{"extId":"id1","wpNumbers":["+901"]}`},
+			{"updateWhatsApp", `{"extId":"id1","wpNumbers":[]}`}},
+			want: map[string]whatsApp{"id1": {[]string{""}, false}}},
 		{name: "the numbers are not checked", steps: []step{
 			{"updateWhatsApp", `{"extId":"id1","wpNumbers":["905312345678","x","905312345678"]}`}},
 			want: map[string]whatsApp{"id1": {[]string{"905312345678", "x"}, false}}},

@@ -38,8 +38,9 @@ func (t *Tenant) SetWhatsAppPermission(extIDs, numbers []string, enabled bool) e
 }
 
 // UpdateWhatsApp replaces a user's WhatsApp numbers with numbers, in the
-// order given, repeats dropped. An empty number is stored as empty: it
-// does not remove the field, removeWhatsApp does. A number another user
+// order given, repeats dropped. An empty value (an empty number, or no
+// number at all) is stored as one empty number: it does not remove the
+// field, removeWhatsApp does. A number another user
 // has is taken from that user first, as Netmera does. An unknown user is
 // ignored; the permission is left as it is. The numbers count toward the
 // ID limit only with Settings.CountAddresses.
@@ -54,6 +55,9 @@ func (t *Tenant) UpdateWhatsApp(extID string, numbers []string) error {
 		return nil
 	}
 	list := uniqueStrings(numbers)
+	if len(list) == 0 {
+		list = []string{""} // the empty value, stored
+	}
 	index := t.whatsAppIndex()
 	for _, n := range list {
 		for _, other := range slices.Clone(index[n]) {

@@ -70,6 +70,8 @@ func TestWhatsApp(t *testing.T) {
 		}, want: with(map[string]whatsApp{"u3": {[]string{"+907", "+906"}, false}})},
 		{name: "an empty value is stored as empty", do: func(tn *state.Tenant) error { return tn.UpdateWhatsApp("u2", []string{""}) },
 			want: with(map[string]whatsApp{"u2": {[]string{""}, false}})},
+		{name: "no number at all is the empty value", do: func(tn *state.Tenant) error { return tn.UpdateWhatsApp("u1", []string{}) },
+			want: with(map[string]whatsApp{"u1": {[]string{""}, true}})},
 		{name: "a number another user has moves", do: func(tn *state.Tenant) error { return tn.UpdateWhatsApp("u3", []string{"+902", "+903"}) },
 			want: with(map[string]whatsApp{"u1": {[]string{"+901"}, true}, "u2": {}, "u3": {[]string{"+902", "+903"}, false}})},
 		{name: "update of an unknown user", do: func(tn *state.Tenant) error { return tn.UpdateWhatsApp("ghost", []string{"+901"}) },

@@ -172,8 +172,8 @@ func TestServerOptions(t *testing.T) {
 			}
 		}},
 		{"WithSegments and WithMessages", []clienttest.Option{clienttest.WithSegments(-1), clienttest.WithMessages(-1)}, func(t *testing.T, srv *clienttest.Server) {
-			if d := srv.Export(); len(d.Segments) != 2 || len(d.Messages) != 1 {
-				t.Errorf("%d segments and %d messages, want the examples' 2 and 1", len(d.Segments), len(d.Messages))
+			if d := srv.Export(); len(d.Segments) != 4 || len(d.Messages) != 1 {
+				t.Errorf("%d segments and %d messages, want the examples' 4 and 1", len(d.Segments), len(d.Messages))
 			}
 		}},
 		{"WithoutExamples", []clienttest.Option{clienttest.WithoutExamples()}, func(t *testing.T, srv *clienttest.Server) {

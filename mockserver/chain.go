@@ -46,7 +46,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 		s.refuseKey(x, key, err)
 		return
 	}
-	x.tenant = state.HashKey(key).String()
+	x.tenant = t.ID()
 	x.journaled = s.journal != nil
 
 	// 2. The body, read once and bounded.
@@ -79,7 +79,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 	}
 
 	// 5. The shape: the switches are settled here, once.
-	c := &call{ctx: r.Context(), r: r, query: r.URL.Query()}
+	c := &call{ctx: r.Context(), r: r, raw: x.body}
 	if err := s.shape(x, r, h, c); err != nil {
 		s.fail(x, err)
 		return
@@ -144,7 +144,7 @@ func (s *Server) shape(x *exchange, r *http.Request, h *handler, c *call) error 
 	if op == nil {
 		return nil // not in the document: the endpoint checks alone
 	}
-	if err := op.CheckParams(r, osHeader); err != nil {
+	if err := op.CheckParams(r, c.values(), osHeader); err != nil {
 		return validationError(err)
 	}
 	if h.flags&(objectBody|arrayBody) != 0 {
@@ -256,10 +256,11 @@ type exchange struct {
 	start   time.Time
 	dropped bool // no answer reached the client
 
-	tenant    string // the tenant's id, once the key named one
-	journaled bool   // the request goes to the journal
-	body      []byte // the request body, read once
-	response  bytes.Buffer
+	tenant    string       // the tenant's id, once the key named one
+	journaled bool         // the request goes to the journal
+	body      []byte       // the request body, read once
+	response  bytes.Buffer // what was written, when journaled
+	owned     []byte       // or the one body written by writeOwned
 	notes     []string
 }
 
@@ -276,6 +277,26 @@ func (x *exchange) Write(b []byte) (int, error) {
 		x.response.Write(b)
 	}
 	return x.ResponseWriter.Write(b)
+}
+
+// writeOwned writes b, which the caller hands over and never changes: a
+// journaled request keeps b itself rather than a copy.
+func (x *exchange) writeOwned(b []byte) {
+	if x.journaled && x.response.Len() == 0 && x.owned == nil {
+		x.wrote = true
+		x.owned = b
+		_, _ = x.ResponseWriter.Write(b)
+		return
+	}
+	_, _ = x.Write(b)
+}
+
+// responseBody is what was written, for the journal.
+func (x *exchange) responseBody() []byte {
+	if x.owned != nil {
+		return x.owned
+	}
+	return x.response.Bytes()
 }
 
 // Unwrap lets http.ResponseController reach the connection, for drops.
@@ -338,12 +359,12 @@ func (s *Server) finish(x *exchange, r *http.Request) {
 	}
 	if x.journaled {
 		s.journal.Add(journal.Entry{Time: x.start, Tenant: x.tenant, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Header: r.Header, Body: x.body, Status: status, Response: x.response.Bytes(), Notes: x.notes,
+			Header: r.Header, Body: x.body, Status: status, Response: x.responseBody(), Notes: x.notes,
 			DurationMS: float64(time.Since(x.start).Microseconds()) / 1000})
 	}
 	if s.log.Enabled(r.Context(), slog.LevelDebug) {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status,
-			"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration", time.Since(x.start))
+			"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration_ms", float64(time.Since(x.start).Microseconds())/1000)
 	}
 	if p == http.ErrAbortHandler {
 		panic(p)

@@ -1,10 +1,13 @@
 package mockserver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -15,9 +18,10 @@ import (
 // and validated by the chain, the query parsed once.
 type call struct {
 	ctx   context.Context
-	r     *http.Request // for the scheme and host of nextPage links only
-	query url.Values
-	body  any // the JSON body (map[string]any, []any, …); nil when none
+	r     *http.Request // for the query and the host of nextPage links
+	query url.Values    // parsed on first use
+	body  any           // the JSON body (map[string]any, []any, …); nil when none
+	raw   []byte        // the body as sent, for what keeps it (captured sends) or decodes it into state's types
 }
 
 // object returns the body as a JSON object; any other body is invalid
@@ -40,9 +44,17 @@ func (c *call) array() ([]any, error) {
 	return l, nil
 }
 
+// values is the parsed query, parsed once.
+func (c *call) values() url.Values {
+	if c.query == nil {
+		c.query = c.r.URL.Query()
+	}
+	return c.query
+}
+
 // param returns a query parameter's first value, "" when absent.
 func (c *call) param(name string) string {
-	if vs := c.query[name]; len(vs) > 0 {
+	if vs := c.values()[name]; len(vs) > 0 {
 		return vs[0]
 	}
 	return ""
@@ -190,4 +202,52 @@ func (o object) integer(name string) (n int64, present bool, err error) {
 		}
 	}
 	return 0, true, state.ErrWrongType(name, "an integer")
+}
+
+// decodeJSON decodes raw, a body the chain has parsed and validated, into
+// one of state's request types, which read Netmera's variants themselves:
+// a member of the wrong JSON type answers 2004 "Field 'x' should be …",
+// anything else that does not decode 2009. A *state.Error the type's own
+// UnmarshalJSON returns is answered as it is.
+func decodeJSON(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	err := dec.Decode(v)
+	if err == nil {
+		return nil
+	}
+	var se *state.Error
+	if errors.As(err, &se) {
+		return se
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		parts := strings.Split(te.Field, ".")
+		return state.ErrWrongType(parts[len(parts)-1], typeWord(te.Type))
+	}
+	return state.ErrInvalidJSON()
+}
+
+// typeWord is Netmera's word for a Go type, as in "should be a text".
+func typeWord(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a text"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	if t == reflect.TypeFor[json.Number]() {
+		return "a number"
+	}
+	return "an object"
 }

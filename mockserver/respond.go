@@ -52,8 +52,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeJSONType(w http.ResponseWriter, status int, contentType string, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := bytes.NewBuffer(make([]byte, 0, 512))
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false) // nextPage URLs keep their "&"
 	if err := enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError
@@ -62,6 +62,10 @@ func writeJSONType(w http.ResponseWriter, status int, contentType string, v any)
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
+	if x, ok := w.(*exchange); ok {
+		x.writeOwned(buf.Bytes()) // the journal keeps the buffer: no copy
+		return
+	}
 	_, _ = w.Write(buf.Bytes())
 }
 

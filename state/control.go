@@ -77,7 +77,7 @@ func (t *Tenant) PutDevice(r DeviceRecord) (DeviceRecord, error) {
 	}
 	dv := t.installations()[r.InstallationID]
 	if dv == nil {
-		return r, t.addDevice(r)
+		return r, t.addDevice(r.clone())
 	}
 	// Update in place, so the device keeps its place in getDeviceTokens,
 	// and in getDevices unless it changes hands.
@@ -91,7 +91,7 @@ func (t *Tenant) PutDevice(r DeviceRecord) (DeviceRecord, error) {
 	if dv.rec.Token != "" {
 		delete(t.tokens, dv.rec.Token)
 	}
-	dv.rec, dv.owner = r, owner
+	dv.rec, dv.owner = r.clone(), owner
 	if r.Token != "" {
 		t.tokens[r.Token] = dv
 	}
@@ -160,14 +160,23 @@ func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
 	return r.ID, t.addSegment(r)
 }
 
+// nextMessageID is the ID a new message takes: one more than the largest,
+// except that the first message of an app takes 0, the ID Netmera's own
+// sendPushApproval example approves.
+func (t *Tenant) nextMessageID() int64 {
+	if len(t.messages) == 0 {
+		return 0
+	}
+	return nextID(maps.Keys(t.messages), func(id int64) int64 { return id })
+}
+
 // CreateMessage stores a message; ID 0 takes the next free ID, an empty
 // status means waiting for approval. It returns the stored message.
 func (t *Tenant) CreateMessage(m MessageRecord) (MessageRecord, error) {
 	t.lock()
 	defer t.mu.Unlock()
-	if m.MessageID == 0 && len(t.messages) > 0 {
-		// The first message keeps ID 0, the ID Netmera's own example approves.
-		m.MessageID = nextID(maps.Keys(t.messages), func(id int64) int64 { return id })
+	if m.MessageID == 0 {
+		m.MessageID = t.nextMessageID()
 	}
 	if m.Status == "" {
 		m.Status = MessageWaitingApproval

@@ -17,6 +17,16 @@ type Dataset struct {
 	// Contacts are the addresses addEmail and addMsisdn registered that no
 	// user has; left out when there are none.
 	Contacts []ContactRecord `json:"contacts,omitempty"`
+	// Notifications: definitions, captured sends with their results, inbox
+	// messages, live activities, the clock and the counters that number
+	// keys and results (see docs/notifications.md). Each is left out when
+	// empty, so a tenant that never sent anything exports as before.
+	Definitions    []DefinitionRecord   `json:"definitions,omitempty"`
+	Notifications  []NotificationRecord `json:"notifications,omitempty"`
+	Inbox          []InboxMessage       `json:"inbox,omitempty"`
+	LiveActivities []LiveActivityRecord `json:"liveActivities,omitempty"`
+	Clock          *ClockRecord         `json:"clock,omitempty"`
+	Counters       *CounterRecord       `json:"counters,omitempty"`
 }
 
 // CurrentVersion is the Dataset format this package writes.
@@ -118,6 +128,22 @@ type DeviceRecord struct {
 	DeviceModel    string `json:"deviceModel,omitempty"`
 	PushPermitted  bool   `json:"pushPermitted"`
 	Uninstalled    bool   `json:"uninstalled,omitempty"`
+	// InvalidToken marks a token the push services reject: a push to it
+	// is recorded as FAILED with INVALID_TOKEN.
+	InvalidToken bool `json:"invalidToken,omitempty"`
+	// LastActive is when the installation was last used, in epoch
+	// milliseconds; 0 is unknown. lastActiveDevice picks the user's device
+	// with the latest, and among equals the one registered last.
+	LastActive int64 `json:"lastActive,omitempty"`
+	// Location is where the installation last reported being, for
+	// location targets; nil when unknown.
+	Location *GeoPoint `json:"location,omitempty"`
+}
+
+// GeoPoint is a position in degrees.
+type GeoPoint struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
 }
 
 // Segment types.
@@ -151,4 +177,7 @@ type MessageRecord struct {
 	Text      string   `json:"text"`
 	Platforms []string `json:"platforms,omitempty"`
 	Status    string   `json:"status"`
+	// NotificationKey links a message to the bulk send awaiting its
+	// approval; 0 for a message of the panel's own.
+	NotificationKey int64 `json:"notificationKey,omitempty"`
 }

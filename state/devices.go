@@ -37,7 +37,7 @@ func (t *Tenant) Devices(extID string, onlyPermitted bool) []DeviceRecord {
 		if dv.rec.Uninstalled || (onlyPermitted && !dv.rec.PushPermitted) {
 			continue
 		}
-		out = append(out, dv.rec)
+		out = append(out, dv.rec.clone())
 	}
 	return out
 }
@@ -52,7 +52,7 @@ func (t *Tenant) DeviceTokens(offset, max int) (page []DeviceRecord, total int, 
 	defer t.mu.RUnlock()
 	max = clampPage(max, t.devList.Len())
 	page = make([]DeviceRecord, 0, max)
-	more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec) })
+	more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec.clone()) })
 	return page, t.devList.Len(), more
 }
 
@@ -97,7 +97,17 @@ func (t *Tenant) DeviceByToken(token string) (DeviceRecord, bool) {
 	if dv == nil {
 		return DeviceRecord{}, false
 	}
-	return dv.rec, true
+	return dv.rec.clone(), true
+}
+
+// clone returns r with its own copy of what it points to, so that a
+// caller's record and the tenant's never share a location.
+func (r DeviceRecord) clone() DeviceRecord {
+	if r.Location != nil {
+		loc := *r.Location
+		r.Location = &loc
+	}
+	return r
 }
 
 // clampPage bounds a requested page size to [0, n]: a negative size is an

@@ -26,4 +26,18 @@
 //	res, err := store.Load("state.json") // at start; a missing file is no error
 //	_, err = store.Save("state.json", false)
 //	if st := store.SaveStatus(); st.Failing() { /* report st.Err */ }
+//
+// Notifications live in the tenant too: SendBulk, SendTransactional,
+// SendEmailSms and SendBulkEmail capture a send and resolve who it
+// reaches (each user and device left out is recorded with the reason);
+// PushResults, PushStats, Inbox and the capture queries (Notifications,
+// DeliveriesTo) read what happened. A per-tenant clock (SetClock,
+// AdvanceClock) drives schedules, packages and time to live, so a test
+// of a scheduled campaign never sleeps:
+//
+//	key, err := t.SendBulk(req, body) // req decoded from the request body
+//	err = t.AdvanceClock(time.Hour)   // the schedule comes: it delivers
+//	page, next, more, err := t.PushResults(state.PushResultFilter{Key: key}, 10, state.PushResultCursor{})
+//
+// docs/notifications.md describes how a send is resolved and stored.
 package state

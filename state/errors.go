@@ -29,7 +29,9 @@ const (
 	CodeInvalidJSON      = 2009 // invalid JSON
 	CodeInvalidAPIKey    = 2010 // API key is invalid
 	CodeMissingParameter = 2020 // missing required parameter
-	CodeMessageNotFound  = 5003 // message with given messageId could not be found
+	CodeInvalidConfig    = 2021 // invalid configuration
+	CodeInboxStatus      = 2001 // what inbox calls answer to a status out of range, with HTTP 400
+	CodeMessageNotFound  = 5003 // message with given messageId could not be found (also: unknown notificationKey)
 	CodeUserNotFound     = 5016 // the user with given identifier is not found
 	CodeQuotaExceeded    = 5022 // service usage quota is exceeded
 	CodeSegmentNotFound  = 5042 // segment not found

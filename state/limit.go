@@ -17,6 +17,7 @@ const (
 	idToken    = "deviceToken"
 	idEmail    = "email"
 	idMsisdn   = "msisdn"
+	idIID      = "iid"
 	idWhatsApp = "wpNumber"
 )
 

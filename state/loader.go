@@ -30,6 +30,7 @@ type Loader struct {
 	uniqueInstallations bool
 	segments            []positionedSegment // see AddSegment
 	contacts            []ContactRecord     // see AddContacts
+	notify              *Dataset            // see AddNotificationData
 	finished            bool
 }
 
@@ -49,11 +50,16 @@ func NewLoader(attrs []AttributeDef, cats []Category, s Settings, users, devices
 	if users < 0 || devices < 0 || users > math.MaxInt32 || devices > math.MaxInt32 {
 		return nil, fmt.Errorf("state: a tenant of %d users and %d devices", users, devices)
 	}
+	zone, err := zoneOf(s)
+	if err != nil {
+		return nil, err
+	}
 	t := &Tenant{settings: s,
 		attrs:      make(map[string]AttributeDef),
 		categories: make(map[string]Category),
 		segments:   make(map[int64]*segment),
 		messages:   make(map[int64]*MessageRecord),
+		nt:         newNotifyState(zone),
 	}
 	if len(attrs) == 0 {
 		attrs = DefaultAttributes()
@@ -121,7 +127,7 @@ func (l *Loader) AddDevices(at int, recs []DeviceRecord) error {
 	}
 	devices := make([]device, len(recs))
 	for i, r := range recs {
-		devices[i].rec = r
+		devices[i].rec = r.clone()
 		l.devices[at+i] = &devices[i]
 	}
 	return nil
@@ -153,7 +159,8 @@ func (l *Loader) AddContacts(recs []ContactRecord) {
 func (l *Loader) AssumeUniqueInstallations() { l.uniqueInstallations = true }
 
 // Finish links the devices to their users, adds the segments and messages
-// and returns the tenant. It reports the first inconsistency: a duplicate
+// (and the notification data, see AddNotificationData) and returns the
+// tenant. It reports the first inconsistency: a duplicate
 // user, installation or token, a device or segment member naming an
 // unknown user, a position never filled. A Loader finishes once.
 func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Tenant, error) {
@@ -187,7 +194,10 @@ func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Te
 	if err := t.loadContacts(l.contacts); err != nil {
 		return nil, err
 	}
-	l.users, l.devices, l.segments, l.contacts = nil, nil, nil, nil
+	if err := t.loadNotify(l.notify); err != nil {
+		return nil, err
+	}
+	l.users, l.devices, l.segments, l.contacts, l.notify = nil, nil, nil, nil, nil
 	return t, nil
 }
 
@@ -202,6 +212,7 @@ func (l *Loader) finishUsers() error {
 		u.slot = i
 	}
 	t.userList = newSeqList(func(u *user, slot int) { u.slot = slot })
+	t.userList.keepSeqs() // for walks that release the lock between chunks (see scanUsers)
 	t.userList.fill(l.users)
 	return nil
 }

@@ -4,19 +4,50 @@ import "slices"
 
 // ApprovePushes approves messages waiting for approval. Every ID must name
 // a message: one unknown ID fails the whole request with 5003. Approving an
-// approved message again changes nothing.
+// approved message again changes nothing. A message standing for a bulk
+// send that waits for approval lets that send go: at once, or at its
+// schedule if later; a send whose time to live ran out before the
+// approval is EXPIRED instead.
 func (t *Tenant) ApprovePushes(ids []int64) error {
 	t.lock()
-	defer t.mu.Unlock()
 	for _, id := range ids {
 		if t.messages[id] == nil {
+			t.mu.Unlock()
 			return &Error{Kind: KindNotFound, Code: CodeMessageNotFound, Message: "Message with given messageId could not be found"}
 		}
 	}
 	for _, id := range ids {
-		t.messages[id].Status = MessageApproved
+		m := t.messages[id]
+		if m.Status == MessageWaitingApproval && m.NotificationKey != 0 {
+			if n := t.awaiting(m); n != nil {
+				t.approve(n)
+			}
+		}
+		m.Status = MessageApproved
+	}
+	t.mu.Unlock()
+	t.ProcessDue()
+	return nil
+}
+
+// awaiting returns the notification a message stands for, or nil.
+func (t *Tenant) awaiting(m *MessageRecord) *notification {
+	for _, n := range t.nt.byKey[m.NotificationKey] {
+		if n.msgID == m.MessageID {
+			return n
+		}
 	}
 	return nil
+}
+
+// awaitApproval creates the message that stands for n in sendPushApproval;
+// the caller holds the write lock.
+func (t *Tenant) awaitApproval(n *notification) {
+	m := MessageRecord{MessageID: t.nextMessageID(), Title: n.content.Title, Text: n.content.Text,
+		Platforms: slices.Clone(n.content.Platforms), Status: MessageWaitingApproval, NotificationKey: n.key}
+	n.msgID = m.MessageID
+	t.messages[m.MessageID] = &m
+	t.msgOrder = append(t.msgOrder, m.MessageID)
 }
 
 // Message returns one message, for assertions and the control API.

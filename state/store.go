@@ -114,6 +114,7 @@ func (s *Store) create(h KeyHash) error {
 	if err != nil {
 		return err
 	}
+	t.id = h.String()
 	s.tenants[h] = &entry{t: t, seed: s.seed}
 	s.order = append(s.order, h)
 	return nil
@@ -235,6 +236,7 @@ func (s *Store) admit(h KeyHash) (*Tenant, error) {
 		}
 		s.dropKept(fh)
 	}
+	fresh.id = h.String()
 	s.tenants[h] = &entry{t: fresh, seed: s.seed}
 	s.order = append(s.order, h)
 	s.mu.Unlock()

@@ -34,6 +34,22 @@ type Settings struct {
 	// reference says the live API does. Off, an address is any text, as
 	// the official schema types it, and one no user has is ignored.
 	StrictEmail bool
+	// RequireApproval makes every bulk send wait for sendPushApproval
+	// before it delivers, as an app with the approval mechanism does.
+	RequireApproval bool
+	// TimeZone is the IANA name of the app's time zone, in which a
+	// schedule's local start time is read; "" is UTC.
+	TimeZone string
+	// StrictCategories refuses a message category name the app does not
+	// define, instead of keeping it as given.
+	StrictCategories bool
+	// MaxDeliveries bounds the deliveries the tenant keeps; past it the
+	// oldest finished notifications give up theirs. 0 is
+	// DefaultMaxDeliveries.
+	MaxDeliveries int
+	// MaxNotifications bounds the notifications the tenant keeps; past it
+	// the oldest finished ones are forgotten. 0 is DefaultMaxNotifications.
+	MaxNotifications int
 }
 
 // DefaultMaxIDs is Netmera's limit of unique identifiers per request.
@@ -105,6 +121,7 @@ func newSegment(r SegmentRecord) *segment {
 type Tenant struct {
 	mu       sync.RWMutex
 	settings Settings
+	id       string // set by the Store (see ID)
 
 	attrs       map[string]AttributeDef
 	attrOrder   []string       // codes in definition order
@@ -133,7 +150,18 @@ type Tenant struct {
 	gen uint64
 	// segmentDefs counts segments defined after load (see fingerprint).
 	segmentDefs uint64
+
+	// nt holds the notifications, their results, inboxes and the clock.
+	nt notifyState
+	// epoch counts swaps of the whole state (Replace), so that work begun
+	// on the old state does not land in the new one.
+	epoch uint64
 }
+
+// ID is the tenant's opaque name in a Store: the hex SHA-256 of its API
+// key, never the key. It names the tenant's journal and fault rules. A
+// tenant made outside a Store has none.
+func (t *Tenant) ID() string { return t.id }
 
 // lock takes the write lock and marks the state as possibly changed.
 func (t *Tenant) lock() {
@@ -183,6 +211,7 @@ func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
 		return nil, err
 	}
 	l.AddContacts(d.Contacts)
+	l.AddNotificationData(d)
 	return l.Finish(d.Segments, d.Messages)
 }
 
@@ -214,6 +243,8 @@ func (t *Tenant) swap(fresh *Tenant) {
 	t.byEmail, t.byMsisdn, t.byWhatsApp = fresh.byEmail, fresh.byMsisdn, fresh.byWhatsApp
 	t.contacts = fresh.contacts
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
+	t.epoch++
+	t.nt = fresh.nt
 }
 
 func (t *Tenant) defineAttribute(a AttributeDef) error {
@@ -451,6 +482,7 @@ func (t *Tenant) addMessage(m MessageRecord) error {
 // Export returns the tenant's whole state. Exporting, loading the result
 // and exporting again gives an identical Dataset.
 func (t *Tenant) Export() *Dataset {
+	t.ProcessDue()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	// Lists are never nil: an empty one is [] in JSON, not null.
@@ -469,7 +501,7 @@ func (t *Tenant) Export() *Dataset {
 	})
 	d.Devices = make([]DeviceRecord, 0, t.devList.Len())
 	t.devList.All(func(dv *device) bool {
-		d.Devices = append(d.Devices, dv.rec)
+		d.Devices = append(d.Devices, dv.rec.clone())
 		return true
 	})
 	for _, s := range t.sortedSegments() {
@@ -489,6 +521,7 @@ func (t *Tenant) Export() *Dataset {
 	if t.contacts.len() > 0 {
 		d.Contacts = t.contacts.records()
 	}
+	t.exportNotify(d)
 	return d
 }
 

@@ -111,6 +111,7 @@ func (t *Tenant) removeUser(u *user) {
 	}
 	t.userList.Remove(u.slot)
 	delete(t.users, u.extID)
+	t.dropInbox(u.extID)
 	clear(u.tags)
 	clear(u.profile)
 	clear(u.cats)
@@ -157,7 +158,7 @@ func (t *Tenant) UserDetail(extID string) (UserDetail, bool) {
 	}
 	d := UserDetail{UserRecord: t.userRecord(u), Devices: make([]DeviceRecord, 0, len(u.devices)), Segments: make([]int64, 0, len(u.segs))}
 	for _, dv := range u.devices {
-		d.Devices = append(d.Devices, dv.rec)
+		d.Devices = append(d.Devices, dv.rec.clone())
 	}
 	for _, m := range u.segs {
 		d.Segments = append(d.Segments, m.seg.rec.ID)

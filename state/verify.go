@@ -126,7 +126,7 @@ func (t *Tenant) Verify() error {
 			return fmt.Errorf("attrsByCode[%d] = %+v: not the definition, or out of order", i, def)
 		}
 	}
-	return nil
+	return t.verifyNotify()
 }
 
 func (t *Tenant) checkUserInvariants(u *user) error {

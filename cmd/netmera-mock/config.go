@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,9 +14,6 @@ import (
 // DefaultAPIKey is the key the fake accepts when none is configured. It is
 // documented in the README; use your own with -api-key for anything shared.
 const DefaultAPIKey = "netmera-mock-key"
-
-// envPrefix prefixes the environment variable of every flag.
-const envPrefix = "NETMERA_MOCK_"
 
 // config is the parsed command line.
 type config struct {
@@ -41,6 +37,12 @@ type config struct {
 	stateFile    string
 	saveInterval time.Duration
 	forgetSaved  stringsFlag
+
+	// progressEvery is how often a long start logs how far it got.
+	progressEvery time.Duration
+	// beforeLoad, when set (by tests), runs once the listener serves and
+	// before any data loads.
+	beforeLoad func()
 }
 
 type stringsFlag []string
@@ -56,14 +58,13 @@ func (s *stringsFlag) Set(v string) error {
 	return nil
 }
 
-// parseConfig reads flags, then fills every flag not given on the command
-// line from its NETMERA_MOCK_<NAME> environment variable.
-func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
-	c := &config{}
+// serverFlags defines the server's flags on a new FlagSet, writing into a
+// new config that holds their defaults.
+func serverFlags() (*flag.FlagSet, *config) {
+	c := &config{progressEvery: 2 * time.Second}
 	fs := flag.NewFlagSet("netmera-mock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
-	fs.Var(&c.apiKeys, "api-key", "an accepted X-netmera-api-key, one tenant each (repeatable, or comma-separated; default "+DefaultAPIKey+")")
+	fs.Var(&c.apiKeys, "api-key", "a `key` accepted in X-netmera-api-key, one tenant each (repeatable, or comma-separated; default "+DefaultAPIKey+")")
 	fs.Int64Var(&c.seed, "seed", 1, "fixtures seed: the same seed gives the same data, byte for byte")
 	fs.IntVar(&c.users, "users", 1000, "number of generated users per tenant (documentation example users included)")
 	fs.IntVar(&c.segments, "segments", 0, "number of generated segments (0: the generator's default)")
@@ -80,6 +81,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.BoolVar(&c.settings.CountAddresses, "count-addresses", false, "count emails, MSISDNs and WhatsApp numbers toward -max-ids too, not only external IDs and device tokens")
 	fs.BoolVar(&c.settings.StrictEmail, "strict-email", false, "refuse (2004) an enableMail or disableMail address that is not a plain email address, as the newest reference says Netmera does")
 	fs.BoolVar(&c.server.StrictWhatsApp, "strict-whatsapp", false, "updateWhatsApp reads only wpNumber, one number starting with +, as the newest reference says Netmera does")
+	fs.BoolVar(&c.settings.RequireApproval, "require-approval", false, "every bulk send waits for sendPushApproval before it delivers, as with the panel's approval mechanism")
+	fs.StringVar(&c.settings.TimeZone, "time-zone", "", "IANA time zone in which a schedule's local start time is read (default UTC)")
+	fs.BoolVar(&c.settings.StrictCategories, "strict-categories", false, "refuse a message category name the app does not define (2021) instead of keeping it")
+	fs.IntVar(&c.settings.MaxDeliveries, "max-deliveries", 0, fmt.Sprintf("deliveries kept per tenant (0: %d); past it the oldest finished sends give theirs up (their stats stay)", state.DefaultMaxDeliveries))
+	fs.IntVar(&c.settings.MaxNotifications, "max-notifications", 0, fmt.Sprintf("captured sends kept per tenant (0: %d); past it the oldest finished ones are forgotten", state.DefaultMaxNotifications))
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&c.anyKey, "accept-any-key", false, "accept any non-empty key, each with its own freshly seeded tenant")
@@ -94,25 +100,19 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.DurationVar(&c.saveInterval, "save-interval", 30*time.Second, "with -state-file: how often to save changes (0: only on shutdown)")
 	fs.Var(&c.forgetSaved, "forget-saved", "with -state-file: delete these saved apps, kept because their key is not configured (IDs saved-… from the start-up log, comma-separated, or all)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	if err := fs.Parse(args); err != nil {
+	return fs, c
+}
+
+// parseConfig reads flags, then fills every flag not given on the command
+// line from its NETMERA_MOCK_<NAME> environment variable. -h writes the
+// help to stdout and returns flag.ErrHelp.
+func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (*config, error) {
+	fs, c := serverFlags()
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return nil, usagef("unknown command %q (commands: %s; the server itself takes only flags)", args[0], commandNames())
+	}
+	if err := parseFlags(fs, args, envPrefix, getenv, stdout, func(w io.Writer) { serverHelp(w, fs) }); err != nil {
 		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	var envErr error
-	fs.VisitAll(func(f *flag.Flag) {
-		name := envPrefix + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v := getenv(name); v != "" && !set[f.Name] && envErr == nil {
-			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("%s=%q: %w", name, v, err)
-			}
-		}
-	})
-	if envErr != nil {
-		return nil, envErr
 	}
 	if len(c.apiKeys) == 0 {
 		c.apiKeys = stringsFlag{DefaultAPIKey}
@@ -121,11 +121,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if c.server.JournalSize == 0 {
 		c.server.JournalSize = -1 // the flag's 0 means none, not the library's default
 	}
+	if _, err := state.ParseTimeZone(c.settings.TimeZone); err != nil {
+		return nil, usagef("-time-zone: %v", err)
+	}
 	if c.users < 0 {
-		return nil, errors.New("-users must not be negative")
+		return nil, usagef("-users must not be negative")
 	}
 	if len(c.forgetSaved) > 0 && c.stateFile == "" {
-		return nil, errors.New("-forget-saved needs -state-file")
+		return nil, usagef("-forget-saved needs -state-file")
 	}
 	return c, nil
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -32,6 +33,7 @@ type Operation struct {
 	Body *openapi3.Schema
 
 	params []*openapi3.Parameter // in the order openapi3filter checks them
+	quick  *quick                // Body compiled for valid bodies; nil: kin-openapi only
 }
 
 var indexes sync.Map // *openapi3.T -> *Index
@@ -54,6 +56,9 @@ func newIndex(doc *openapi3.T) *Index {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			o := &Operation{ID: op.OperationID, Body: BodySchema(op)}
+			if o.Body != nil {
+				o.quick = compileQuick(o.Body)
+			}
 			// openapi3filter checks the path item's parameters that the
 			// operation does not override, then the operation's own.
 			for _, ref := range item.Parameters {
@@ -83,11 +88,15 @@ func (x *Index) Lookup(method, path string) *Operation {
 // into the request, which is not cloned.
 var paramOptions = &openapi3filter.Options{SkipSettingDefaults: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
 
-// CheckParams validates r's query and header parameters. Headers named in
-// lenient (canonical or not) are not checked: the server accepts any value
-// of them by a switch. It returns nil or a *ValidationError.
-func (o *Operation) CheckParams(r *http.Request, lenient ...string) error {
-	input := &openapi3filter.RequestValidationInput{Request: r, Options: paramOptions}
+// CheckParams validates r's query and header parameters; query is r's
+// parsed query, or nil to parse it here. Headers named in lenient
+// (canonical or not) are not checked: the server accepts any value of them
+// by a switch. It returns nil or a *ValidationError.
+func (o *Operation) CheckParams(r *http.Request, query url.Values, lenient ...string) error {
+	if len(o.params) == 0 {
+		return nil
+	}
+	input := &openapi3filter.RequestValidationInput{Request: r, QueryParams: query, Options: paramOptions}
 	for _, p := range o.params {
 		if p.In == openapi3.ParameterInHeader && isLenient(p.Name, lenient) {
 			continue
@@ -114,8 +123,8 @@ func isLenient(name string, lenient []string) bool {
 // the schema admits null), on a copy when there are any. It returns nil or
 // a *ValidationError.
 func (o *Operation) CheckBody(v any) error {
-	if o.Body == nil {
-		return nil
+	if o.Body == nil || o.quick != nil && o.quick.valid(v) {
+		return nil // valid: kin-openapi would say so (a null is never quick-valid)
 	}
 	if hasNull(v) {
 		v = zeroNulls(cloneValue(v), o.Body)

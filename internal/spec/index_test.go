@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/netmera-mock/netmera-mock/internal/jsonvalue"
 )
 
@@ -23,7 +25,7 @@ func fastValidate(x *Index, r *http.Request, body []byte) error {
 	if op == nil {
 		return fmt.Errorf("%w: %s %s", ErrNoRoute, r.Method, r.URL.Path)
 	}
-	if err := op.CheckParams(r); err != nil {
+	if err := op.CheckParams(r, nil); err != nil {
 		return err
 	}
 	if op.Body == nil {
@@ -91,10 +93,10 @@ func TestIndexLenientHeaders(t *testing.T) {
 		t.Fatal("no getSegments operation")
 	}
 	r := httptest.NewRequest(http.MethodGet, "/rest/3.0/getSegments", nil)
-	if err := op.CheckParams(r); outcome(err) != "2020 X-netmera-os is required (X-netmera-os)" {
+	if err := op.CheckParams(r, nil); outcome(err) != "2020 X-netmera-os is required (X-netmera-os)" {
 		t.Errorf("CheckParams(no OS header) = %v, want 2020", err)
 	}
-	if err := op.CheckParams(r, "x-netmera-os"); err != nil {
+	if err := op.CheckParams(r, nil, "x-netmera-os"); err != nil {
 		t.Errorf("CheckParams(no OS header, lenient) = %v, want nil", err)
 	}
 }
@@ -320,4 +322,41 @@ func BenchmarkIndex(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestQuickAgreesWithKin holds the compiled body check to kin-openapi's
+// verdict on the whole corpus: it may only call a body valid that
+// kin-openapi accepts (after reading nulls as the handlers do), and, for
+// bodies without nulls, it must call valid every body kin-openapi accepts
+// (else the fast path would not be taken). Every operation of the
+// document must compile.
+func TestQuickAgreesWithKin(t *testing.T) {
+	t.Parallel()
+	x := IndexFor(mustDoc(t))
+	checked := 0
+	for _, c := range corpus(t) {
+		op := x.Lookup(c.method, strings.SplitN(c.target, "?", 2)[0])
+		if op == nil || op.Body == nil {
+			continue
+		}
+		if op.quick == nil {
+			t.Fatalf("%s's body schema does not compile to a quick check", op.ID)
+		}
+		v, _, err := jsonvalue.Parse([]byte(c.body), jsonvalue.Limits{})
+		if err != nil {
+			continue
+		}
+		checked++
+		kinValid := op.Body.VisitJSON(zeroNulls(cloneValue(v), op.Body), openapi3.VisitAsRequest()) == nil
+		quickValid := op.quick.valid(v)
+		switch {
+		case quickValid && !kinValid:
+			t.Errorf("%s %s: the quick check accepts what kin-openapi refuses", op.ID, c.body)
+		case !quickValid && kinValid && !hasNull(v):
+			t.Errorf("%s %s: the quick check refuses what kin-openapi accepts", op.ID, c.body)
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("checked %d bodies, want at least 1000", checked)
+	}
 }

@@ -40,10 +40,10 @@ func (t *Tenant) SetWhatsAppPermission(extIDs, numbers []string, enabled bool) e
 // UpdateWhatsApp replaces a user's WhatsApp numbers with numbers, in the
 // order given, repeats dropped. An empty value (an empty number, or no
 // number at all) is stored as one empty number: it does not remove the
-// field, removeWhatsApp does. A number another user
-// has is taken from that user first, as Netmera does. An unknown user is
-// ignored; the permission is left as it is. The numbers count toward the
-// ID limit only with Settings.CountAddresses.
+// field, removeWhatsApp does. A number another user has is taken from that
+// user first, as Netmera does. An unknown user is ignored; the permission
+// is left as it is. The numbers count toward the ID limit only with
+// Settings.CountAddresses.
 func (t *Tenant) UpdateWhatsApp(extID string, numbers []string) error {
 	t.lock()
 	defer t.mu.Unlock()

@@ -33,5 +33,7 @@ var groups = []group{
 	{"segments", segmentCases},
 	{"email", emailCases},
 	{"sms", smsCases},
+	{"addresses", addressCases},
+	{"whatsapp", whatsAppCases},
 	{"approval", approvalCases},
 }

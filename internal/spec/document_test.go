@@ -28,6 +28,8 @@ var wantRoutes = []string{
 	"GET /rest/3.0/getPushStats",
 	"GET /rest/3.0/getSegmentUsers",
 	"GET /rest/3.0/getSegments",
+	"POST /rest/3.0/addEmail",
+	"POST /rest/3.0/addMsisdn",
 	"POST /rest/3.0/createNotificationDefinition",
 	"POST /rest/3.0/deleteProfileAttributeValue",
 	"POST /rest/3.0/deleteProfileAttributes",
@@ -35,11 +37,16 @@ var wantRoutes = []string{
 	"POST /rest/3.0/disableMail",
 	"POST /rest/3.0/disablePush",
 	"POST /rest/3.0/disableSms",
+	"POST /rest/3.0/disableWhatsApp",
 	"POST /rest/3.0/enableMail",
 	"POST /rest/3.0/enablePush",
 	"POST /rest/3.0/enableSms",
+	"POST /rest/3.0/enableWhatsApp",
 	"POST /rest/3.0/pullProfileAttributes",
 	"POST /rest/3.0/pushProfileAttributes",
+	"POST /rest/3.0/removeEmail",
+	"POST /rest/3.0/removeMsisdn",
+	"POST /rest/3.0/removeWhatsApp",
 	"POST /rest/3.0/sendBulkNotification",
 	"POST /rest/3.0/sendNotification",
 	"POST /rest/3.0/sendPushApproval",
@@ -51,6 +58,7 @@ var wantRoutes = []string{
 	"POST /rest/3.0/update-live-activity",
 	"POST /rest/3.0/updateEmail",
 	"POST /rest/3.0/updateMsisdn",
+	"POST /rest/3.0/updateWhatsApp",
 }
 
 // operation is one method of one path of the document.

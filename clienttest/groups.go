@@ -34,4 +34,6 @@ var groups = []group{
 	{"email", emailCases},
 	{"sms", smsCases},
 	{"approval", approvalCases},
+	{"notifications", notificationCases},
+	{"pushresults", pushResultCases},
 }

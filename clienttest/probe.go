@@ -17,6 +17,8 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[SegmentClient](),
 	reflect.TypeFor[ChannelClient](),
 	reflect.TypeFor[ApprovalClient](),
+	reflect.TypeFor[NotificationClient](),
+	reflect.TypeFor[PushResultClient](),
 }
 
 // ifaceOf names the interface of each method: "TagUsers" →

@@ -36,4 +36,6 @@ var groups = []group{
 	{"addresses", addressCases},
 	{"whatsapp", whatsAppCases},
 	{"approval", approvalCases},
+	{"notifications", notificationCases},
+	{"pushresults", pushResultCases},
 }

@@ -84,3 +84,15 @@ func endpointName(path string) string {
 	}
 	return name
 }
+
+// DocumentsArray reports whether Netmera documents endpoint's body (a
+// name under /rest/3.0/, "setProfileAttributes") as an array of entries
+// only.
+func DocumentsArray(endpoint string) bool {
+	_, ok := arrayBodies[endpoint]
+	return ok
+}
+
+// NeedsOSHeader reports whether Netmera documents X-netmera-os as required
+// on endpoint.
+func NeedsOSHeader(endpoint string) bool { return osHeaderEndpoints[endpoint] }

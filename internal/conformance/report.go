@@ -147,11 +147,18 @@ func (r Result) Text() string {
 	return b.String()
 }
 
-// String is the finding in one line: the requests, then what is wrong.
+// String is the finding in one line: the requests (the first three and
+// the last of a long list), then what is wrong.
 func (f Finding) String() string {
-	ids := make([]string, len(f.Entries))
+	var ids []string
 	for i, s := range f.Entries {
-		ids[i] = strconv.FormatUint(s, 10)
+		switch n := len(f.Entries); {
+		case n > 6 && i == 3:
+			ids = append(ids, fmt.Sprintf("… %d more …", n-4))
+		case n > 6 && i > 3 && i < n-1:
+		default:
+			ids = append(ids, strconv.FormatUint(s, 10))
+		}
 	}
 	noun := "request"
 	if len(ids) > 1 {

@@ -214,3 +214,22 @@ func TestJUnitHoldsAnyRequest(t *testing.T) {
 		t.Errorf("the JUnit report of a request with a control character: %v (failures %d)\n%s", err, doc.Failures, buf.String())
 	}
 }
+
+func TestFindingString(t *testing.T) {
+	tests := []struct {
+		name    string
+		entries []uint64
+		want    string
+	}{
+		{name: "one", entries: []uint64{7}, want: "request 7 (POST /p): d"},
+		{name: "six", entries: []uint64{1, 2, 3, 4, 5, 6}, want: "requests 1, 2, 3, 4, 5, 6 (POST /p): d"},
+		{name: "many", entries: []uint64{1, 2, 3, 4, 5, 6, 7, 8}, want: "requests 1, 2, 3, … 4 more …, 8 (POST /p): d"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (conformance.Finding{Entries: tt.entries, Request: "POST /p", Detail: "d"}).String(); got != tt.want {
+				t.Errorf("String() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

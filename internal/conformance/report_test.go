@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -231,5 +232,34 @@ func TestFindingString(t *testing.T) {
 				t.Errorf("String() = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// docs/conformance.md lists every rule as the package defines it.
+func TestRulesDoc(t *testing.T) {
+	const path, begin, end = "../../docs/conformance.md", "<!-- rules: generated from internal/conformance (go test ./internal/conformance -update) -->\n", "<!-- /rules -->\n"
+	var b strings.Builder
+	b.WriteString("| Rule | Severity | What | Source | Fix |\n|---|---|---|---|---|\n")
+	for _, r := range conformance.Rules() {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Severity, r.Title, r.Source, r.Fix)
+	}
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, rest, ok1 := strings.Cut(string(doc), begin)
+	_, tail, ok2 := strings.Cut(rest, end)
+	if !ok1 || !ok2 {
+		t.Fatalf("%s lacks the markers %q and %q", path, begin, end)
+	}
+	want := head + begin + b.String() + end + tail
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if diff := cmp.Diff(string(doc), want); diff != "" {
+		t.Errorf("%s is not the rules' table (go test -update rewrites it) (-got +want):\n%s", path, diff)
 	}
 }

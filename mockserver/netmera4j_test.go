@@ -29,7 +29,9 @@ func netmera4j(method, target, body string) sent {
 // removeTagFromUsers posts to tagUsers, deleteProfileAttributeFromAllUsers
 // sends one object where Netmera documents an array, a 5xx is sent again
 // at once by the interceptor, getDeviceTokens returns one page for the
-// caller to follow, and registerUsers is read back at once.
+// caller to follow, registerUsers is read back at once, and its chunked
+// sends post bulk messages, which carry no notificationKey, to
+// sendNotification (refused: 2020 notificationKey is required).
 func TestNetmera4jShapes(t *testing.T) {
 	h := MustHarness(t, mockserver.Options{})
 	for _, f := range []string{
@@ -69,11 +71,15 @@ func TestNetmera4jShapes(t *testing.T) {
 		netmera4j("POST", "/rest/3.0/sendNotification", `{"notificationKey":"106","message":{"params":{"name":"Ada"}},"target":{"extId":"id1"}}`),
 		// 14. FireEventsRequest.
 		netmera4j("POST", "/rest/3.0/fireEvents", `[{"code":"ShareEvent","extId":"id1","channel":"Facebook"}]`),
+		// 15. sendRequest(List<SendBulkNotificationRequest>): bulk sends, no
+		// notificationKey, posted to sendNotification.
+		netmera4j("POST", "/rest/3.0/sendNotification", `[{"message":{"title":"Hi","text":"Sale","platforms":["ANDROID"],"interactionRequired":false},"target":{"sendToAll":false,"extId":"id1"}}]`),
 	} {
 		h.send(t, testKey, s)
 	}
 	got := every(h.mustConformance(t, testKey, ""))
 	want := []string{
+		"document-refused [15]",
 		"lenient-shape [7]",
 		"retry-backoff [10 11]",
 		"repeated-write [3 4]",

@@ -68,6 +68,31 @@ func scanIDs(body []byte) map[string]map[string]bool {
 	}
 }
 
+// idsOf collects, as scanIDs does, the identifiers of a parsed body: v
+// is the value of member owner.
+func idsOf(v any, owner string, out map[string]map[string]bool) {
+	if opaqueMembers[owner] {
+		return
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			idsOf(x, k, out)
+		}
+	case []any:
+		for _, x := range t {
+			idsOf(x, owner, out)
+		}
+	case string:
+		if kind := idKinds[owner]; kind != "" && t != "" {
+			if out[kind] == nil {
+				out[kind] = map[string]bool{}
+			}
+			out[kind][t] = true
+		}
+	}
+}
+
 // describeIDs says how many identifiers of each kind: "2500 extId".
 func describeIDs(ids map[string]map[string]bool) string {
 	var parts []string

@@ -70,9 +70,10 @@ var keyParams = map[string]bool{
 	"apikey": true, "key": true, "xnetmeraapikey": true, "netmeraapikey": true, "restapikey": true, "accesskey": true,
 }
 
+var separators = strings.NewReplacer("-", "", "_", "")
+
 func isKeyParam(name string) bool {
-	n := strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(name))
-	return keyParams[n]
+	return keyParams[strings.ToLower(separators.Replace(name))]
 }
 
 // endpointName is a Netmera path without its prefix ("tagUsers"), or ""

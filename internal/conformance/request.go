@@ -162,7 +162,12 @@ func (e *entry) envelope() *envelope {
 func (e *entry) idSet() map[string]map[string]bool {
 	if !e.idsDone {
 		e.idsDone = true
-		e.ids = scanIDs(e.Body)
+		if v := e.json(); v != nil {
+			e.ids = map[string]map[string]bool{}
+			idsOf(v, "", e.ids)
+		} else {
+			e.ids = scanIDs(e.Body) // a cut body: what its first bytes name
+		}
 	}
 	return e.ids
 }

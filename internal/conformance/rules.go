@@ -187,10 +187,11 @@ type checker struct {
 	maxIDs     int
 	minBackoff time.Duration
 	window     time.Duration
+	keyIDs     map[string]string // state.KeyID of values seen
 }
 
 func newChecker(reqs []Request, opts Options) *checker {
-	c := &checker{maxIDs: opts.MaxIDs, minBackoff: opts.MinBackoff, window: opts.Window}
+	c := &checker{maxIDs: opts.MaxIDs, minBackoff: opts.MinBackoff, window: opts.Window, keyIDs: map[string]string{}}
 	if c.maxIDs <= 0 {
 		c.maxIDs = DefaultMaxIDs
 	}

@@ -94,6 +94,10 @@ func (c *checker) paginationStopped() []Finding {
 	return out
 }
 
+// maxReadBack bounds how many requests after a write are looked at for
+// reads of what it wrote, so that a flood of writes costs linear time.
+const maxReadBack = 1000
+
 func (c *checker) asyncReadBack() []Finding {
 	var out []Finding
 	for i, w := range c.entries {
@@ -104,7 +108,7 @@ func (c *checker) asyncReadBack() []Finding {
 		ids := w.idSet()
 		var reads []*entry
 		var named []string
-		for _, r := range c.entries[i+1:] {
+		for _, r := range c.entries[i+1 : min(i+1+maxReadBack, len(c.entries))] {
 			if r.Time.Sub(w.end()) > c.window {
 				break
 			}

@@ -171,6 +171,17 @@ func (c *checker) bodyOnGet() []Finding {
 	})
 }
 
+// keyID is state.KeyID(v), computed once per value: a keyed hash per
+// header of every request would cost a long journal seconds.
+func (c *checker) keyID(v string) string {
+	id, ok := c.keyIDs[v]
+	if !ok {
+		id = state.KeyID(v)
+		c.keyIDs[v] = id
+	}
+	return id
+}
+
 func (c *checker) apiKeyPlacement() []Finding {
 	const keyHeader = "X-Netmera-Api-Key"
 	return c.each(func(e *entry) string {
@@ -181,8 +192,8 @@ func (c *checker) apiKeyPlacement() []Finding {
 		}
 		for _, name := range slices.Sorted(maps.Keys(e.query)) {
 			for _, v := range e.query[name] {
-				if isKeyParam(name) || keyID != "" && state.KeyID(v) == keyID {
-					details = append(details, fmt.Sprintf("the key in the query parameter %q (%s)", name, state.KeyID(v)))
+				if isKeyParam(name) || keyID != "" && c.keyID(v) == keyID {
+					details = append(details, fmt.Sprintf("the key in the query parameter %q (%s)", name, c.keyID(v)))
 				}
 			}
 		}
@@ -195,7 +206,7 @@ func (c *checker) apiKeyPlacement() []Finding {
 					// Secret headers come masked (with their scheme), others
 					// in clear.
 					_, after, _ := strings.Cut(v, " ")
-					if v == keyID || after == keyID || state.KeyID(v) == keyID || after != "" && state.KeyID(after) == keyID {
+					if v == keyID || after == keyID || c.keyID(v) == keyID || after != "" && c.keyID(after) == keyID {
 						details = append(details, "the key also in the header "+name)
 					}
 				}

@@ -86,3 +86,16 @@ func TestIgnoreRulesNamesRules(t *testing.T) {
 		t.Errorf("IgnoreRules with an unknown rule: failed=%t, messages:\n%s", res.failed[""], msg)
 	}
 }
+
+// The cases that call every method of the client (auth/key-header,
+// transport/…) fail a client that sends notificationKey as a number by
+// the conformance rules, though their own checks pass.
+func TestConformanceRulesCatchANumericKey(t *testing.T) {
+	res := runSuite(factory(refclient.Defects{NumericKey: true}), noLive)
+	for _, name := range []string{"auth/key-header", "transport/content-type-json"} {
+		msg := strings.Join(res.messages[name], "\n")
+		if !res.failed[name] || !strings.Contains(msg, "break conformance rule notification-key-type (error)") {
+			t.Errorf("%s with a client that sends a numeric notificationKey: failed=%t, messages:\n%s", name, res.failed[name], msg)
+		}
+	}
+}

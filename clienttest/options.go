@@ -120,3 +120,17 @@ func WithLimitCode(code int) Option { return func(c *config) { c.settings.LimitC
 func WithRegisterDelay(d time.Duration) Option {
 	return func(c *config) { c.settings.RegisterDelay = d }
 }
+
+// WithCountAddresses counts the emails, MSISDNs and WhatsApp numbers a
+// request names toward the ID limit, not only its external IDs and device
+// tokens (the limit as Netmera words it).
+func WithCountAddresses() Option { return func(c *config) { c.settings.CountAddresses = true } }
+
+// WithStrictEmail refuses with 2004 an enableMail or disableMail address
+// that is not a plain email address, as Netmera's newest reference says
+// the live API does; otherwise any text is an address.
+func WithStrictEmail() Option { return func(c *config) { c.settings.StrictEmail = true } }
+
+// WithStrictWhatsApp makes updateWhatsApp read only "wpNumber", one number
+// starting with "+", as Netmera's newest reference says the live API does.
+func WithStrictWhatsApp() Option { return func(c *config) { c.server.StrictWhatsApp = true } }

@@ -17,7 +17,11 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[DeviceClient](),
 	reflect.TypeFor[SegmentClient](),
 	reflect.TypeFor[ChannelClient](),
+	reflect.TypeFor[AddressClient](),
+	reflect.TypeFor[WhatsAppClient](),
 	reflect.TypeFor[ApprovalClient](),
+	reflect.TypeFor[NotificationClient](),
+	reflect.TypeFor[PushResultClient](),
 	reflect.TypeFor[EventClient](),
 }
 

@@ -207,7 +207,15 @@ type mockState struct {
 		EmailPermitted bool           `json:"emailPermitted"`
 		SmsPermitted   bool           `json:"smsPermitted"`
 		Untracked      bool           `json:"untracked"`
+		WpNumbers      []string       `json:"wpNumbers"`
+		WhatsApp       bool           `json:"whatsAppPermitted"`
 	} `json:"users"`
+	Contacts []struct {
+		Email          string `json:"email"`
+		Msisdn         string `json:"msisdn"`
+		EmailPermitted bool   `json:"emailPermitted"`
+		SmsPermitted   bool   `json:"smsPermitted"`
+	} `json:"contacts"`
 	Devices []struct {
 		InstallationID string `json:"installationId"`
 		ExtID          string `json:"extId"`

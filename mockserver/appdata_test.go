@@ -141,7 +141,7 @@ func TestAddTestersRefusals(t *testing.T) {
 	wantRefusals(t, state.Settings{MaxIDs: 1}, []refusal{
 		{name: "not JSON", path: "addTesters", body: `[{"extId":`, want: invalidJSON},
 		{name: "a string", path: "addTesters", body: `"id1"`, want: invalidJSON},
-		{name: "over the limit", path: "addTesters", body: `[{"extId":"id1"},{"email":"jane@example.com"}]`,
+		{name: "over the limit", path: "addTesters", body: `[{"extId":"id1"},{"extId":"id2"},{"email":"jane@example.com"}]`,
 			want: envelope{Code: 2009, Error: "Maximum 1 unique external IDs or device tokens per request, got 2"}},
 	})
 }
@@ -196,10 +196,10 @@ func TestFireEvents(t *testing.T) {
 		t.Fatalf("the journal has %d fireEvents requests, want 2", len(journal.Requests))
 	}
 	want := []string{
-		`event 0 ("PurchaseEvent" of "id2") accepted`,
-		`event 1 ("purchaseEvent" of "id2") rejected: unknown event "purchaseEvent" (event names and codes are case-sensitive)`,
-		`event 2 ("PurchaseEvent" of "id2") rejected: mandatory attribute "amount" is missing (attribute keys are case-sensitive)`,
-		`event 3 ("n:pr" of "id2") accepted, dropped "Currency" (not an attribute of PurchaseEvent)`,
+		`outcome: event 0 ("PurchaseEvent" of "id2") accepted`,
+		`outcome: event 1 ("purchaseEvent" of "id2") rejected: unknown event "purchaseEvent" (event names and codes are case-sensitive)`,
+		`outcome: event 2 ("PurchaseEvent" of "id2") rejected: mandatory attribute "amount" is missing (attribute keys are case-sensitive)`,
+		`outcome: event 3 ("n:pr" of "id2") accepted, dropped "Currency" (not an attribute of PurchaseEvent)`,
 	}
 	notes := journal.Requests[0].Notes
 	if strings.Contains(strings.Join(notes, "\n"), "ShareEvent") {

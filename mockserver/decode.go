@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netmera-mock/netmera-mock/internal/conformance"
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
@@ -27,6 +28,8 @@ type call struct {
 	// note adds a line to the request's journal entry, to say what the
 	// fake made of it.
 	note func(string)
+
+	nextPage string // the last link pageURL made: the answer's nextPage
 }
 
 // object returns the body as a JSON object; any other body is invalid
@@ -49,10 +52,12 @@ func (c *call) array() ([]any, error) {
 	return l, nil
 }
 
-// notef adds a line to the request's journal entry.
-func (c *call) notef(format string, args ...any) {
+// outcomef adds a line to the request's journal entry saying what the
+// fake made of a request it took as it is; it starts with
+// conformance.OutcomeNote, which no conformance rule reads as leniency.
+func (c *call) outcomef(format string, args ...any) {
 	if c.note != nil {
-		c.note(fmt.Sprintf(format, args...))
+		c.note(conformance.OutcomeNote + fmt.Sprintf(format, args...))
 	}
 }
 
@@ -88,7 +93,8 @@ func (c *call) intParam(name string, def int) (int, error) {
 
 // pageURL is the URL of this request's path with a new query, on the
 // scheme and host the client used (X-Forwarded-Proto and X-Forwarded-Host
-// win, for a fake behind a proxy).
+// win, for a fake behind a proxy). The link is also kept as the answer's
+// nextPage, for the journal.
 func (c *call) pageURL(rawQuery string) string {
 	r := c.r
 	scheme := "http"
@@ -103,7 +109,8 @@ func (c *call) pageURL(rawQuery string) string {
 		host = h
 	}
 	u := url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawQuery: rawQuery}
-	return u.String()
+	c.nextPage = u.String()
+	return c.nextPage
 }
 
 // firstValue is the first of a comma-separated header's values, as proxies

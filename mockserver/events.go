@@ -32,11 +32,11 @@ func (s *Server) fireEvents(t *state.Tenant, c *call) (any, error) {
 	for _, o := range outcomes {
 		switch {
 		case !o.Accepted:
-			c.notef("event %d (%q of %q) rejected: %s", o.Index, o.Name, o.ExtID, o.Reason)
+			c.outcomef("event %d (%q of %q) rejected: %s", o.Index, o.Name, o.ExtID, o.Reason)
 		case o.Reason != "":
-			c.notef("event %d (%q of %q) accepted, %s", o.Index, o.Name, o.ExtID, o.Reason)
+			c.outcomef("event %d (%q of %q) accepted, %s", o.Index, o.Name, o.ExtID, o.Reason)
 		default:
-			c.notef("event %d (%q of %q) accepted", o.Index, o.Name, o.ExtID)
+			c.outcomef("event %d (%q of %q) accepted", o.Index, o.Name, o.ExtID)
 		}
 	}
 	return nil, nil

@@ -33,7 +33,7 @@ func (s *Server) registerUsers(t *state.Tenant, c *call) (any, error) {
 		return nil, err
 	}
 	if d := t.RegisterDelay(); d > 0 {
-		c.notef("%d registrations accepted; applied once the registration delay of %v is over (GET /_mock/registrations)", len(regs), d)
+		c.outcomef("%d registrations accepted; applied once the registration delay of %v is over (GET /_mock/registrations)", len(regs), d)
 	}
 	return nil, nil
 }

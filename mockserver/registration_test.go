@@ -149,7 +149,7 @@ func TestRegisterUsersRefusals(t *testing.T) {
 		{name: "extId a number", path: "registerUsers", body: `[{"extId":7,"msisdn":"+1"}]`,
 			want: code(2004, entry(0, "Field 'extId' should be a text"))},
 		{name: "over 1000 IDs", path: "registerUsers", body: "[" + strings.Join(many, ",") + "]",
-			want: envelope{Code: 2009, Error: "Maximum 1000 unique external IDs or device tokens per request, got 1002"}},
+			want: envelope{Code: 2009, Error: "Maximum 1000 unique external IDs or device tokens per request, got 1001"}},
 	})
 }
 

@@ -69,6 +69,14 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "fireEvents", s.fireEvents, arrayBody)
 
 	// Email, SMS and WhatsApp addresses.
+	s.handle(http.MethodPost, "addEmail", s.addAddresses("emailList", (*state.Tenant).AddEmails), objectBody)
+	s.handle(http.MethodPost, "removeEmail", s.removeField((*state.Tenant).RemoveEmail), objectBody)
+	s.handle(http.MethodPost, "addMsisdn", s.addAddresses("msisdnList", (*state.Tenant).AddMsisdns), objectBody)
+	s.handle(http.MethodPost, "removeMsisdn", s.removeField((*state.Tenant).RemoveMsisdn), objectBody)
+	s.handle(http.MethodPost, "enableWhatsApp", s.setWhatsApp(true), objectBody)
+	s.handle(http.MethodPost, "disableWhatsApp", s.setWhatsApp(false), objectBody)
+	s.handle(http.MethodPost, "updateWhatsApp", s.updateWhatsApp, objectBody)
+	s.handle(http.MethodPost, "removeWhatsApp", s.removeField((*state.Tenant).RemoveWhatsApp), objectBody)
 
 	// Geofences.
 	s.handle(http.MethodPost, "geofence/add", s.addGeofence, objectBody)
@@ -106,6 +114,7 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodPost, "seed", tenantControl((*Server).seed))
 	ctl(http.MethodPost, "users", tenantControl((*Server).putUser))
 	ctl(http.MethodGet, "users", tenantControl((*Server).getUser))
+	ctl(http.MethodGet, "contacts", tenantControl((*Server).getContact))
 	ctl(http.MethodPost, "devices", tenantControl((*Server).putDevice))
 	ctl(http.MethodPost, "segments", tenantControl((*Server).putSegment))
 	ctl(http.MethodPost, "attributes", tenantControl((*Server).defineAttribute))
@@ -113,6 +122,7 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodPost, "messages", tenantControl((*Server).createMessage))
 	ctl(http.MethodGet, "requests", tenantControl((*Server).listRequests))
 	ctl(http.MethodDelete, "requests", tenantControl((*Server).clearRequests))
+	ctl(http.MethodGet, "conformance", (*Server).conformanceReport)
 	ctl(http.MethodPost, "faults", tenantControl((*Server).addFault))
 	ctl(http.MethodGet, "faults", tenantControl((*Server).listFaults))
 	ctl(http.MethodDelete, "faults", tenantControl((*Server).clearFaults))

@@ -30,6 +30,7 @@ type Loader struct {
 	uniqueInstallations bool
 	segments            []positionedSegment // see AddSegment
 	app                 *Dataset            // see AddAppData
+	contacts            []ContactRecord     // see AddContacts
 	notify              *Dataset            // see AddNotificationData
 	finished            bool
 }
@@ -148,6 +149,13 @@ func (l *Loader) AddSegment(r SegmentRecord, members []int32) {
 // geofences. The Loader keeps d until Finish, which checks them.
 func (l *Loader) AddAppData(d *Dataset) { l.app = d }
 
+// AddContacts adds contacts (see ContactRecord), which Finish loads after
+// the users, whose addresses they must not have. Like AddSegment, it must
+// not be called concurrently, nor after Finish.
+func (l *Loader) AddContacts(recs []ContactRecord) {
+	l.contacts = append(l.contacts, recs...)
+}
+
 // AssumeUniqueInstallations tells Finish that no two devices share an
 // installation ID, as generated ones cannot. Finish then neither checks
 // them nor builds the index by installation ID: the tenant builds it on
@@ -197,10 +205,13 @@ func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Te
 	if err := t.loadAppData(l.app); err != nil {
 		return nil, err
 	}
+	if err := t.loadContacts(l.contacts); err != nil {
+		return nil, err
+	}
 	if err := t.loadNotify(l.notify); err != nil {
 		return nil, err
 	}
-	l.users, l.devices, l.segments, l.app, l.notify = nil, nil, nil, nil, nil
+	l.users, l.devices, l.segments, l.app, l.contacts, l.notify = nil, nil, nil, nil, nil, nil
 	return t, nil
 }
 

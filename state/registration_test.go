@@ -157,11 +157,12 @@ func TestRegisterUsersRefuses(t *testing.T) {
 	t.Parallel()
 	ok := state.Registration{ExtID: "fine", DeviceToken: "fine-tok", Platform: state.PlatformIOS}
 	tests := []struct {
-		name string
-		regs []state.Registration
-		max  int
-		code int
-		msg  string
+		name           string
+		regs           []state.Registration
+		max            int
+		countAddresses bool
+		code           int
+		msg            string
 	}{
 		{name: "empty", regs: nil, code: state.CodeMissingParameter,
 			msg: "At least one registration is required: the array is empty"},
@@ -175,13 +176,16 @@ func TestRegisterUsersRefuses(t *testing.T) {
 			msg: "Invalid registration at index 0: platform is required with a deviceToken"},
 		{name: "no user and no token", regs: []state.Registration{{Platform: state.PlatformIOS}}, code: state.CodeMissingParameter,
 			msg: "Invalid registration at index 0: extId is required unless the entry registers a deviceToken"},
-		{name: "over the limit", max: 3, regs: []state.Registration{{ExtID: "a", DeviceToken: "ta", Platform: state.PlatformIOS, Email: "a@x", Msisdn: "+1"}},
+		{name: "over the limit", max: 1, regs: []state.Registration{{ExtID: "a", DeviceToken: "ta", Platform: state.PlatformIOS, Email: "a@x", Msisdn: "+1"}},
+			code: state.CodeInvalidJSON, msg: "Maximum 1 unique external IDs or device tokens per request, got 2"},
+		{name: "over the limit, addresses counted", max: 3, countAddresses: true,
+			regs: []state.Registration{{ExtID: "a", DeviceToken: "ta", Platform: state.PlatformIOS, Email: "a@x", Msisdn: "+1"}},
 			code: state.CodeInvalidJSON, msg: "Maximum 3 unique external IDs or device tokens per request, got 4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tn := MustTenant(t, smallDataset(), state.Settings{MaxIDs: tt.max})
+			tn := MustTenant(t, smallDataset(), state.Settings{MaxIDs: tt.max, CountAddresses: tt.countAddresses})
 			before := tn.Export()
 			err := tn.RegisterUsers(tt.regs)
 			MustCode(t, "RegisterUsers", err, tt.code, state.KindInvalid)
@@ -342,10 +346,19 @@ func TestAddTesters(t *testing.T) {
 	if want := []string{"i1", "i2", "i3", "i4"}; !cmp.Equal(testers, want) {
 		t.Errorf("test devices %q, want %q (all of u1's, and u2's by email)", testers, want)
 	}
+	// Emails count toward the limit only with CountAddresses.
 	tn2 := MustTenant(t, smallDataset(), state.Settings{MaxIDs: 1})
-	before := tn2.Export()
-	MustCode(t, "AddTesters", tn2.AddTesters([]state.TesterEntry{{ExtID: "u1"}, {Email: "bob@example.com"}}), state.CodeInvalidJSON, state.KindInvalid)
-	MustUnchanged(t, "a refused AddTesters", before, tn2)
+	MustOK(t, "AddTesters(an extId and an email, limit 1)", tn2.AddTesters([]state.TesterEntry{{ExtID: "u1"}, {Email: "bob@example.com"}}))
+	for _, s := range []state.Settings{{MaxIDs: 1}, {MaxIDs: 1, CountAddresses: true}} {
+		tn3 := MustTenant(t, smallDataset(), s)
+		before := tn3.Export()
+		entries := []state.TesterEntry{{ExtID: "u1"}, {ExtID: "u2"}}
+		if s.CountAddresses {
+			entries = []state.TesterEntry{{ExtID: "u1"}, {Email: "bob@example.com"}}
+		}
+		MustCode(t, "AddTesters", tn3.AddTesters(entries), state.CodeInvalidJSON, state.KindInvalid)
+		MustUnchanged(t, "a refused AddTesters", before, tn3)
+	}
 }
 
 // Registrations, untracking and fired events race with reads and deletions without

@@ -102,6 +102,7 @@ func (t *Tenant) removeUser(u *user) {
 	t.delAttr(u, AttrMsisdn)
 	t.setUntracked(u, false) // its devices go: they are hidden no more
 	t.events.dropUser(u.extID)
+	t.setWhatsApp(u, nil)
 	for _, dv := range u.devices {
 		t.devList.Remove(dv.slot)
 		delete(t.devices, dv.rec.InstallationID) // a no-op until the index is built

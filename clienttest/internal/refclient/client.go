@@ -34,6 +34,10 @@ type Defects struct {
 	TokenOnly         bool   // reads a getDeviceTokens token from "token", never "deviceToken"
 	PlainErrors       bool   // returns Netmera's errors as *PlainError, which is no clienttest.APIError
 	NestedAttributes  bool   // sends an event's attributes in an "attributes" object instead of beside extId and name
+	ClearByUpdate     bool   // "removes" an address or number by updating it to an empty value, which Netmera keeps or stores
+	NumericKey        bool   // sends sendNotification's notificationKey as a JSON number, not a text
+	UnbatchedSends    bool   // sends every ID and token of a SendNotification in one request
+	FirstResultPage   bool   // reads only the first page of getPushResult
 }
 
 // MaxIDs is Netmera's limit of unique identifiers per request.
@@ -201,15 +205,19 @@ func postArray[T any](ctx context.Context, c *Client, path string, entries []T) 
 // batches splits items, in order, into runs naming at most MaxIDs unique
 // keys each.
 func (c *Client) batches(n int, key func(i int) string) [][2]int {
-	return c.batchesOf(n, func(i int) []string { return []string{key(i)} })
+	return c.batchesOf(n, MaxIDs, key)
 }
 
-// batchesOf splits items, in order, into runs naming at most MaxIDs unique
-// keys each, an item naming several (empty keys count for nothing; keys
-// of different kinds must differ, as "ext:" and "token:" prefixes make
-// them).
-func (c *Client) batchesOf(n int, keys func(i int) []string) [][2]int {
-	limit := MaxIDs
+// batchesOf splits items, in order, into runs naming at most limit unique
+// keys each (any number with NoBatching).
+func (c *Client) batchesOf(n, limit int, key func(i int) string) [][2]int {
+	return c.batchesMulti(n, limit, func(i int) []string { return []string{key(i)} })
+}
+
+// batchesMulti is batchesOf for items naming several keys each (empty
+// keys count for nothing; keys of different kinds must differ, as "ext:"
+// and "token:" prefixes make them).
+func (c *Client) batchesMulti(n, limit int, keys func(i int) []string) [][2]int {
 	if c.d.NoBatching {
 		limit = math.MaxInt
 	}
@@ -258,6 +266,8 @@ var _ interface {
 	clienttest.SegmentClient
 	clienttest.ChannelClient
 	clienttest.ApprovalClient
+	clienttest.NotificationClient
+	clienttest.PushResultClient
 	clienttest.RegistrationClient
 	clienttest.EventClient
 } = (*Client)(nil)

@@ -23,17 +23,20 @@ ENV CGO_ENABLED=0
 
 WORKDIR /src
 
-# Modules first: this layer is rebuilt only when go.mod or go.sum change.
+# Modules first, into a cache mount that survives between builds (BuildKit
+# and buildah): they are downloaded once, not kept in a layer of their own.
 COPY go.mod go.sum ./
-RUN go mod download && go mod verify
+RUN --mount=type=cache,target=/go/pkg/mod \
+    go mod download && go mod verify
 
 # Then the source.
 COPY . .
 
 ARG VERSION=dev
-# The compiler's cache survives between builds (BuildKit and buildah);
-# without it every source change recompiles every dependency.
-RUN --mount=type=cache,target=/root/.cache/go-build \
+# The compiler's cache survives between builds too; without it every
+# source change recompiles every dependency.
+RUN --mount=type=cache,target=/go/pkg/mod \
+    --mount=type=cache,target=/root/.cache/go-build \
     go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
         -o /out/netmera-mock ./cmd/netmera-mock \
     && /out/netmera-mock -version \

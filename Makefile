@@ -47,5 +47,5 @@ clean: ## remove build output
 	rm -rf bin coverage.out
 
 .PHONY: docker-test
-docker-test: ## build the container image with podman, check size, health and the contract suite
+docker-test: ## as root: image, health, contract suite and the README's compose command, with podman (installs it if missing)
 	bash scripts/docker-test.sh

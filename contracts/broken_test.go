@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -49,8 +50,40 @@ func before(fix func(r *http.Request)) func(http.Handler) http.Handler {
 	}
 }
 
+// rewriteBody changes the bodies sent to one endpoint before the fake
+// sees them.
+func rewriteBody(endpoint string, fix func([]byte) []byte) func(http.Handler) http.Handler {
+	return before(func(r *http.Request) {
+		if r.URL.Path != "/rest/3.0/"+endpoint || r.Body == nil {
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		b = fix(b)
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+	})
+}
+
 // Broken servers: each spoils one rule the suite must enforce.
 var (
+	// ignoresPushPermission never turns push off: sends reach devices
+	// whatever their permission.
+	ignoresPushPermission = func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/rest/3.0/disablePush" {
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	// ignoresCategoryOptOuts sends a push as if it had no categories.
+	ignoresCategoryOptOuts = rewriteBody("sendBulkNotification", func(b []byte) []byte {
+		return regexp.MustCompile(`"categories":\[[^\]]*\],?`).ReplaceAll(b, nil)
+	})
+	// ignoresNot reads $not as $or.
+	ignoresNot = rewriteBody("sendBulkNotification", func(b []byte) []byte {
+		return bytes.ReplaceAll(b, []byte(`"$not"`), []byte(`"$or"`))
+	})
 	ignoresLimit = rewrite(func(_ *http.Request, a *answer) {
 		if a.status == http.StatusBadRequest && bytes.Contains(a.body, []byte("Maximum 1000 unique")) {
 			a.status, a.body = http.StatusOK, nil
@@ -146,6 +179,24 @@ func TestBrokenServersFail(t *testing.T) {
 			wrap:     writesAnswerJSON,
 			mustFail: []string{"tags/unknown-users", "devices/unknown-user", "profile/unknown-user", "channels/unknown-users"},
 			mustPass: []string{"segments/list", "auth/wrong-key", "devices/refusals"},
+		},
+		{
+			name:     "ignores push permission when it sends",
+			wrap:     ignoresPushPermission,
+			mustFail: []string{"notifications/who-gets-it"},
+			mustPass: []string{"notifications/personalized", "notifications/approval", "tags/read-back"},
+		},
+		{
+			name:     "ignores category opt-outs when it sends",
+			wrap:     ignoresCategoryOptOuts,
+			mustFail: []string{"notifications/who-gets-it"},
+			mustPass: []string{"notifications/personalized", "categories/read-back", "devices/read-back"},
+		},
+		{
+			name:     "reads $not as $or",
+			wrap:     ignoresNot,
+			mustFail: []string{"notifications/who-gets-it"},
+			mustPass: []string{"notifications/results-walk", "notifications/refusals", "tags/read-back"},
 		},
 		{
 			name:     "repeats an entry on every later page",

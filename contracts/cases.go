@@ -62,6 +62,7 @@ func (c *Check) refuseAll(rs []refusal) {
 type documentOp struct {
 	id, method, path string
 	arrayBody        bool // the body is, or may be, a JSON array
+	objectBody       bool // the body is, or may be, a JSON object
 	hasBody          bool
 }
 
@@ -76,7 +77,7 @@ func documentOps(c *Check) []documentOp {
 		for method, op := range item.Operations() {
 			d := documentOp{id: op.OperationID, method: method, path: path}
 			if s := spec.BodySchema(op); s != nil {
-				d.hasBody, d.arrayBody = true, admitsArray(s)
+				d.hasBody, d.arrayBody, d.objectBody = true, admitsType(s, openapi3.TypeArray), admitsType(s, openapi3.TypeObject)
 			}
 			out = append(out, d)
 		}
@@ -85,12 +86,14 @@ func documentOps(c *Check) []documentOp {
 	return out
 }
 
-func admitsArray(s *openapi3.Schema) bool {
-	if s.Type.Is(openapi3.TypeArray) {
+// admitsType reports whether s, or one of its oneOf/anyOf alternatives,
+// is of type typ.
+func admitsType(s *openapi3.Schema, typ string) bool {
+	if s.Type.Is(typ) {
 		return true
 	}
 	for _, alt := range append(append(openapi3.SchemaRefs(nil), s.OneOf...), s.AnyOf...) {
-		if alt.Value != nil && alt.Value.Type.Is(openapi3.TypeArray) {
+		if alt.Value != nil && alt.Value.Type.Is(typ) {
 			return true
 		}
 	}
@@ -103,7 +106,7 @@ func (o documentOp) harmlessBody() any {
 	switch {
 	case !o.hasBody:
 		return nil
-	case o.arrayBody:
+	case o.arrayBody && !o.objectBody:
 		return "[]"
 	}
 	return "{}"

@@ -117,7 +117,8 @@ func (p *recordPaths) wrap(next http.Handler) http.Handler {
 
 // TestLiveSafeCasesTouchNothing runs the live-safe cases, destructive ones
 // included, as against a live app: they must never call /_mock and must
-// leave the seeded data exactly as it was.
+// leave the seeded data exactly as it was. Their sends and definitions are
+// recorded (a live app would keep them too), but no send may reach anyone.
 func TestLiveSafeCasesTouchNothing(t *testing.T) {
 	t.Parallel()
 	var rec recordPaths
@@ -128,7 +129,21 @@ func TestLiveSafeCasesTouchNothing(t *testing.T) {
 	if rep.Failed() {
 		t.Fatalf("live-safe cases against the fake: %s", rep.Summary())
 	}
-	if d := cmp.Diff(before, tenant.Export()); d != "" {
+	after := tenant.Export()
+	for _, n := range after.Notifications {
+		if len(n.Deliveries) > 0 {
+			t.Errorf("a live-safe send reached someone: notification %d (key %d) delivered to %+v", n.ID, n.NotificationKey, n.Deliveries[0])
+		}
+	}
+	if len(after.Notifications) == 0 {
+		t.Error("the live-safe cases sent nothing: the notification cases must send to the run's own users")
+	}
+	// What a send records is not the app's data.
+	after.Notifications, after.Counters = before.Notifications, before.Counters
+	if len(after.Definitions) >= len(before.Definitions) {
+		after.Definitions = after.Definitions[:len(before.Definitions)]
+	}
+	if d := cmp.Diff(before, after); d != "" {
 		t.Errorf("the live-safe cases changed the fake's data (-before +after):\n%s", d)
 	}
 	for _, p := range rec.paths {

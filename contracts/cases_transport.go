@@ -156,6 +156,8 @@ func errorCases() []Case {
 					}
 					bodies := []string{op.harmlessBody().(string) + " {}", "null"}
 					switch {
+					case op.arrayBody && op.objectBody: // either is documented: a text is the wrong type
+						bodies = append(bodies, `"`+c.ID("u1")+`"`)
 					case !op.arrayBody:
 						bodies = append(bodies, `[{"extIds": []}]`)
 					case !lenient[op.id]:

@@ -100,7 +100,7 @@ func Cases() []Case {
 	var all []Case
 	for _, group := range [][]Case{
 		transportCases(), errorCases(), limitCases(), userCases(), categoryCases(), profileCases(),
-		profileDeletionCases(), deviceCases(), tokenCases(), segmentCases(), messageCases(), channelCases(),
+		profileDeletionCases(), deviceCases(), tokenCases(), segmentCases(), messageCases(), channelCases(), notificationCases(),
 	} {
 		all = append(all, group...)
 	}

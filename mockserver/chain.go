@@ -256,8 +256,8 @@ type exchange struct {
 	start   time.Time
 	dropped bool // no answer reached the client
 
-	tenant    string // the tenant's id, once the key named one
-	journaled bool   // the request goes to the journal
+	tenant    string       // the tenant's id, once the key named one
+	journaled bool         // the request goes to the journal
 	body      []byte       // the request body, read once
 	response  bytes.Buffer // what was written, when journaled
 	owned     []byte       // or the one body written by writeOwned
@@ -364,7 +364,7 @@ func (s *Server) finish(x *exchange, r *http.Request) {
 	}
 	if s.log.Enabled(r.Context(), slog.LevelDebug) {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status,
-			"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration", time.Since(x.start))
+			"key", state.KeyID(r.Header.Get(apiKeyHeader)), "duration_ms", float64(time.Since(x.start).Microseconds())/1000)
 	}
 	if p == http.ErrAbortHandler {
 		panic(p)

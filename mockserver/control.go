@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -202,6 +203,15 @@ type conflict struct{ error }
 type notImplementedError string
 
 func (e notImplementedError) Error() string { return string(e) }
+
+// readControl reads a control body whole, bounded as API bodies are.
+func (s *Server) readControl(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes))
+	if err != nil {
+		return nil, fmt.Errorf("body: %w", err)
+	}
+	return b, nil
+}
 
 // decodeControl decodes a control body strictly: unknown fields are errors,
 // so that a typo does not pass silently.

@@ -67,6 +67,12 @@ func (s *Server) routes() {
 	// Geofences.
 
 	// Notifications: definitions, sends, statistics, results, live activities.
+	s.handle(http.MethodPost, "sendBulkNotification", s.sendBulkNotification, objectBody)
+	s.handle(http.MethodPost, "sendNotification", s.sendNotification, objectBody|arrayBody)
+	s.handle(http.MethodPost, "createNotificationDefinition", s.createNotificationDefinition, objectBody)
+	s.handle(http.MethodPost, "update-live-activity", s.updateLiveActivity, objectBody)
+	s.handle(http.MethodGet, "getPushStats", s.getPushStats, 0)
+	s.handle(http.MethodGet, "getPushResult", s.getPushResult, 0)
 
 	// Email and SMS sends.
 
@@ -104,6 +110,17 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodGet, "faults", tenantControl((*Server).listFaults))
 	ctl(http.MethodDelete, "faults", tenantControl((*Server).clearFaults))
 	ctl(http.MethodDelete, "faults/{id}", tenantControl((*Server).deleteFault))
+	ctl(http.MethodGet, "notifications", tenantControl((*Server).listNotifications))
+	ctl(http.MethodPost, "notifications", tenantControl((*Server).createNotification))
+	ctl(http.MethodDelete, "notifications", tenantControl((*Server).clearNotifications))
+	ctl(http.MethodGet, "notifications/{id}", tenantControl((*Server).getNotification))
+	ctl(http.MethodPost, "notifications/{key}/click", tenantControl((*Server).clickNotification))
+	ctl(http.MethodGet, "deliveries", tenantControl((*Server).listDeliveries))
+	ctl(http.MethodGet, "definitions", tenantControl((*Server).listDefinitions))
+	ctl(http.MethodGet, "live-activities", tenantControl((*Server).getLiveActivity))
+	ctl(http.MethodGet, "clock", tenantControl((*Server).getClock))
+	ctl(http.MethodPut, "clock", tenantControl((*Server).setClock))
+	ctl(http.MethodPost, "clock/advance", tenantControl((*Server).advanceClock))
 }
 
 // apiFunc is one Netmera endpoint: it acts on the caller's tenant with the

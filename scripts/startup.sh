@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Measures how long netmera-mock takes to start with many users: the
-# "startup" the binary logs when it is ready (seeding included), the wall
+# "startup_ms" the binary logs when it is ready (seeding included), the wall
 # time from exec to that line, and the peak resident memory. Linux only
 # (it reads /proc). Usage: scripts/startup.sh [users] [runs]
 set -euo pipefail
 users=${1:-1000000}
 runs=${2:-3}
-bin=$(mktemp -d)/netmera-mock
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+bin=$dir/netmera-mock
 go build -o "$bin" ./cmd/netmera-mock
 for run in $(seq "$runs"); do
-	log=$(mktemp)
+	log=$dir/run-$run.log
 	start=$(date +%s%N)
 	"$bin" -users "$users" -addr 127.0.0.1:0 -log-format json >"$log" 2>&1 &
 	pid=$!
@@ -24,9 +26,9 @@ for run in $(seq "$runs"); do
 	peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
 	kill -INT "$pid"
 	wait "$pid" || true
-	logged=$(sed -n 's/.*"netmera-mock ready".*"startup":\([0-9]*\).*/\1/p' "$log")
+	logged=$(sed -n 's/.*"netmera-mock ready".*"startup_ms":\([0-9.]*\).*/\1/p' "$log")
 	awk -v run="$run" -v users="$users" -v wall=$((ready - start)) -v logged="$logged" -v peak="$peak" 'BEGIN {
-		printf "run %d: %d users, ready after %.2f s (logged %.2f s), peak RSS %d MB\n", run, users, wall / 1e9, logged / 1e9, peak
+		printf "run %d: %d users, ready after %.2f s (logged %.2f s), peak RSS %d MB\n", run, users, wall / 1e9, logged / 1e3, peak
 	}'
 	rm -f "$log"
 done

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -15,9 +13,6 @@ import (
 // DefaultAPIKey is the key the fake accepts when none is configured. It is
 // documented in the README; use your own with -api-key for anything shared.
 const DefaultAPIKey = "netmera-mock-key"
-
-// envPrefix prefixes the environment variable of every flag.
-const envPrefix = "NETMERA_MOCK_"
 
 // config is the parsed command line.
 type config struct {
@@ -41,6 +36,12 @@ type config struct {
 	stateFile    string
 	saveInterval time.Duration
 	forgetSaved  stringsFlag
+
+	// progressEvery is how often a long start logs how far it got.
+	progressEvery time.Duration
+	// beforeLoad, when set (by tests), runs once the listener serves and
+	// before any data loads.
+	beforeLoad func()
 }
 
 type stringsFlag []string
@@ -56,14 +57,13 @@ func (s *stringsFlag) Set(v string) error {
 	return nil
 }
 
-// parseConfig reads flags, then fills every flag not given on the command
-// line from its NETMERA_MOCK_<NAME> environment variable.
-func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
-	c := &config{}
+// serverFlags defines the server's flags on a new FlagSet, writing into a
+// new config that holds their defaults.
+func serverFlags() (*flag.FlagSet, *config) {
+	c := &config{progressEvery: 2 * time.Second}
 	fs := flag.NewFlagSet("netmera-mock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
-	fs.Var(&c.apiKeys, "api-key", "an accepted X-netmera-api-key, one tenant each (repeatable, or comma-separated; default "+DefaultAPIKey+")")
+	fs.Var(&c.apiKeys, "api-key", "a `key` accepted in X-netmera-api-key, one tenant each (repeatable, or comma-separated; default "+DefaultAPIKey+")")
 	fs.Int64Var(&c.seed, "seed", 1, "fixtures seed: the same seed gives the same data, byte for byte")
 	fs.IntVar(&c.users, "users", 1000, "number of generated users per tenant (documentation example users included)")
 	fs.IntVar(&c.segments, "segments", 0, "number of generated segments (0: the generator's default)")
@@ -91,25 +91,19 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.DurationVar(&c.saveInterval, "save-interval", 30*time.Second, "with -state-file: how often to save changes (0: only on shutdown)")
 	fs.Var(&c.forgetSaved, "forget-saved", "with -state-file: delete these saved apps, kept because their key is not configured (IDs saved-… from the start-up log, comma-separated, or all)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	if err := fs.Parse(args); err != nil {
+	return fs, c
+}
+
+// parseConfig reads flags, then fills every flag not given on the command
+// line from its NETMERA_MOCK_<NAME> environment variable. -h writes the
+// help to stdout and returns flag.ErrHelp.
+func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (*config, error) {
+	fs, c := serverFlags()
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return nil, usagef("unknown command %q (commands: %s; the server itself takes only flags)", args[0], commandNames())
+	}
+	if err := parseFlags(fs, args, envPrefix, getenv, stdout, func(w io.Writer) { serverHelp(w, fs) }); err != nil {
 		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	var envErr error
-	fs.VisitAll(func(f *flag.Flag) {
-		name := envPrefix + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v := getenv(name); v != "" && !set[f.Name] && envErr == nil {
-			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("%s=%q: %w", name, v, err)
-			}
-		}
-	})
-	if envErr != nil {
-		return nil, envErr
 	}
 	if len(c.apiKeys) == 0 {
 		c.apiKeys = stringsFlag{DefaultAPIKey}
@@ -119,10 +113,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		c.server.JournalSize = -1 // the flag's 0 means none, not the library's default
 	}
 	if c.users < 0 {
-		return nil, errors.New("-users must not be negative")
+		return nil, usagef("-users must not be negative")
 	}
 	if len(c.forgetSaved) > 0 && c.stateFile == "" {
-		return nil, errors.New("-forget-saved needs -state-file")
+		return nil, usagef("-forget-saved needs -state-file")
 	}
 	return c, nil
 }

@@ -95,7 +95,8 @@ func lastSaveStart(t *testing.T, logs string) time.Time {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if start := at.Add(-time.Duration(m["duration"].(float64))); start.After(last) {
+		took := time.Duration(m["duration_ms"].(float64) * float64(time.Millisecond)) // the logger's unit
+		if start := at.Add(-took); start.After(last) {
 			last = start
 		}
 	}

@@ -4,14 +4,15 @@
 //	netmera-mock -api-key k1 -api-key k2 -seed 7 -users 50000
 //	netmera-mock healthcheck           # exit 0 when the fake is healthy
 //	netmera-mock contract -base-url http://localhost:8080   # the contract suite against a server
+//	netmera-mock help                  # every flag, subcommand and environment variable
 //
 // Every flag can also be set with an environment variable NETMERA_MOCK_<NAME>
-// (dashes become underscores); a flag on the command line wins.
+// (dashes become underscores); a flag on the command line wins. The exit
+// status is 0 on success, 1 on a failure, 2 on a mistake in the flags.
 package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,9 +20,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "netmera-mock:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
 }

@@ -7,17 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
-	"os"
-	"runtime/debug"
-	"strings"
 	"time"
 
-	"github.com/netmera-mock/netmera-mock/contracts"
 	"github.com/netmera-mock/netmera-mock/fixtures"
-	"github.com/netmera-mock/netmera-mock/mockserver"
-	"github.com/netmera-mock/netmera-mock/state"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -36,9 +28,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return healthcheck(ctx, args[1:], getenv, stdout, stderr)
 		case "contract":
 			return contract(ctx, args[1:], getenv, stdout, stderr)
+		case "help":
+			return help(args[1:], getenv, stdout)
 		}
 	}
-	c, err := parseConfig(args, getenv, stderr)
+	c, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
@@ -59,22 +53,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func newLogger(c *config, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return nil, fmt.Errorf("-log-level: %w", err)
+		return nil, usagef("-log-level: %w", err)
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationsInMillis}
 	switch c.logFormat {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
+	return nil, usagef("-log-format must be text or json, not %q", c.logFormat)
+}
+
+// durationsInMillis logs every time.Duration as a number of milliseconds
+// under its key with "_ms" appended ("duration_ms":0.153), in both
+// formats: the JSON handler would write nanoseconds, and a number with
+// its unit in the key is what log tools sum and sort.
+func durationsInMillis(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.Float64(a.Key+"_ms", millis(a.Value.Duration()))
+	}
+	return a
+}
+
+// millis is d in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 {
+	return float64(d.Round(time.Microsecond)) / float64(time.Millisecond)
 }
 
 // newSeeder builds the data every tenant starts from: generated fixtures,
-// with the -fixtures file laid on top.
-func newSeeder(c *config) (*fixtures.Seeder, error) {
-	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages}
+// with the -fixtures file laid on top. progress, when not nil, is told of
+// the users as they are made: at start, and (unread) for every tenant
+// made later from the same Seeder.
+func newSeeder(c *config, progress func(users int)) (*fixtures.Seeder, error) {
+	opts := fixtures.Options{Seed: c.seed, Users: c.users, Segments: c.segments, Messages: c.messages, Progress: progress}
 	if c.fixtures == "" {
 		return fixtures.NewSeeder(opts)
 	}
@@ -83,90 +95,4 @@ func newSeeder(c *config) (*fixtures.Seeder, error) {
 		return nil, err
 	}
 	return fixtures.NewSeeder(opts, d)
-}
-
-func serve(ctx context.Context, c *config, log *slog.Logger) error {
-	start := time.Now()
-	seeder, err := newSeeder(c)
-	if err != nil {
-		return err
-	}
-	// Seeding allocates a lot that lives on: a lighter garbage collector
-	// while it runs halves start-up for a million users.
-	gc := debug.SetGCPercent(400)
-	store, err := state.NewStore(seeder.SeedFunc(), c.settings, c.apiKeys...)
-	if err == nil && c.anyKey {
-		store.AcceptAnyKey(c.maxTenants)
-	}
-	if err == nil && c.stateFile != "" {
-		err = loadState(c, store, log)
-	}
-	debug.SetGCPercent(gc)
-	if err != nil {
-		return err
-	}
-	if c.openapi != "" {
-		b, err := os.ReadFile(c.openapi)
-		if err != nil {
-			return err
-		}
-		if c.server.Document, err = contracts.Load(b); err != nil {
-			return fmt.Errorf("%s: %w", c.openapi, err)
-		}
-	}
-	c.server.Logger = log
-	c.server.Seeder = seeder.Reseed
-	c.server.FaultMaxLatency = writeTimeout / 2 // a delayed answer must still make the write timeout
-	srv, err := mockserver.New(store, c.server)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return err
-	}
-	keyIDs := make([]string, len(c.apiKeys))
-	for i, k := range c.apiKeys {
-		keyIDs[i] = state.KeyID(k)
-	}
-	counts := store.Total()
-	log.Info("netmera-mock ready", "addr", ln.Addr().String(), "version", version, "tenants", store.Len(),
-		"keys", strings.Join(keyIDs, ","), "default_key", len(c.apiKeys) == 1 && c.apiKeys[0] == DefaultAPIKey,
-		"accept_any_key", c.anyKey, "users", counts.Users, "devices", counts.Devices, "seed", c.seed,
-		"startup", time.Since(start).Round(time.Millisecond))
-
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	saver := &saver{c: c, store: store, log: log, quiet: failureLogEvery}
-	stopSaving := saver.every(ctx)
-	select {
-	case err := <-errc:
-		stopSaving()
-		return errors.Join(err, saver.save(true))
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err = hs.Shutdown(shutdownCtx); err != nil {
-		// Requests still running are cut off: their clients get no
-		// answer, so nothing they did was acknowledged.
-		_ = hs.Close()
-		err = fmt.Errorf("shutdown: %w", err)
-	}
-	stopSaving()
-	if serveErr := <-errc; !errors.Is(serveErr, http.ErrServerClosed) {
-		err = errors.Join(err, serveErr)
-	}
-	// Every request answered before the shutdown is in the state: save it,
-	// even when the shutdown had to cut requests off.
-	return errors.Join(err, saver.save(true))
 }

@@ -24,8 +24,11 @@ var wantRoutes = []string{
 	"GET /rest/3.0/getDeviceTokens",
 	"GET /rest/3.0/getDevices",
 	"GET /rest/3.0/getProfileAttributes",
+	"GET /rest/3.0/getPushResult",
+	"GET /rest/3.0/getPushStats",
 	"GET /rest/3.0/getSegmentUsers",
 	"GET /rest/3.0/getSegments",
+	"POST /rest/3.0/createNotificationDefinition",
 	"POST /rest/3.0/deleteProfileAttributeValue",
 	"POST /rest/3.0/deleteProfileAttributes",
 	"POST /rest/3.0/deleteUsersPermanently",
@@ -37,12 +40,15 @@ var wantRoutes = []string{
 	"POST /rest/3.0/enableSms",
 	"POST /rest/3.0/pullProfileAttributes",
 	"POST /rest/3.0/pushProfileAttributes",
+	"POST /rest/3.0/sendBulkNotification",
+	"POST /rest/3.0/sendNotification",
 	"POST /rest/3.0/sendPushApproval",
 	"POST /rest/3.0/setCategoryPreferences",
 	"POST /rest/3.0/setProfileAttributes",
 	"POST /rest/3.0/tagUsers",
 	"POST /rest/3.0/unsetProfileAttributes",
 	"POST /rest/3.0/untagUsers",
+	"POST /rest/3.0/update-live-activity",
 	"POST /rest/3.0/updateEmail",
 	"POST /rest/3.0/updateMsisdn",
 }
@@ -192,27 +198,34 @@ func TestOperations(t *testing.T) {
 			if ok == nil {
 				t.Fatal("no 200 response")
 			}
-			if len(op.Responses.Map()) != 4 && !(o.id == "appProfileAttributes" && len(op.Responses.Map()) == 3) {
-				t.Errorf("responses %v, want exactly 200, 400, 403 and 404", slices.Sorted(maps.Keys(op.Responses.Map())))
+			statuses := slices.Sorted(maps.Keys(op.Responses.Map()))
+			extra := 0
+			if op.Responses.Status(204) != nil { // a read that finds nothing (inbox/get)
+				extra = 1
+			}
+			if len(statuses) != 4+extra && !(o.id == "appProfileAttributes" && len(statuses) == 3) {
+				t.Errorf("responses %v, want exactly 200, 400, 403 and 404 (and 204 for a read that may find nothing)", statuses)
 			}
 			switch {
 			case o.method == http.MethodGet:
 				if op.RequestBody != nil {
 					t.Error("a GET with a request body")
 				}
-				if schemaRef(ok.Value, "application/json") == "" {
+				if schemaRef(ok.Value, "application/json") == "" && len(ok.Value.Content) == 0 {
 					t.Error("a read whose 200 response has no JSON schema")
 				}
-			case o.id == "untagUsers":
-				if ok.Value.Extensions["x-body-optional"] != true || len(ok.Value.Content) == 0 {
-					t.Error("untagUsers' 200 must declare its optional notExist body")
-				}
 			default:
-				if op.RequestBody == nil || !op.RequestBody.Value.Required || op.RequestBody.Value.Content.Get("application/json") == nil {
-					t.Error("a write without a required JSON request body")
+				if op.RequestBody == nil || !op.RequestBody.Value.Required || len(op.RequestBody.Value.Content) == 0 {
+					t.Error("a write without a required request body")
 				}
-				if ok.Ref != "#/components/responses/Applied" || len(ok.Value.Content) != 0 {
-					t.Errorf("a write's 200 response = %q with %d contents, want Applied with none", ok.Ref, len(ok.Value.Content))
+				// A write answers Netmera's empty 200, or the JSON body it
+				// documents (a new key or id, {}, what a read-like POST returns).
+				if len(ok.Value.Content) == 0 {
+					if ok.Ref != "#/components/responses/Applied" {
+						t.Errorf("a write's empty 200 response = %q, want #/components/responses/Applied", ok.Ref)
+					}
+				} else if ok.Value.Content.Get("application/json") == nil {
+					t.Error("a write's 200 response has content that is not JSON")
 				}
 			}
 			if op.Security != nil {
@@ -463,7 +476,9 @@ func documentedShape(s *openapi3.SchemaRef, value any) error {
 // Netmera codes only, and 2010 on every 403.
 func TestErrorExamples(t *testing.T) {
 	t.Parallel()
-	known := map[float64]bool{2001: true, 2004: true, 2009: true, 2010: true, 2020: true, 5003: true, 5016: true, 5042: true}
+	// The codes of Netmera's error table that the fake answers.
+	known := map[float64]bool{2001: true, 2004: true, 2009: true, 2010: true, 2020: true, 2021: true, 2022: true,
+		5003: true, 5016: true, 5018: true, 5022: true, 5028: true, 5042: true}
 	n := 0
 	for _, ex := range allExamples(mustDoc(t)) {
 		if ex.schema.Ref != "#/components/schemas/ErrorResponse" {

@@ -34,4 +34,5 @@ var groups = []group{
 	{"email", emailCases},
 	{"sms", smsCases},
 	{"approval", approvalCases},
+	{"inbox", inboxCases},
 }

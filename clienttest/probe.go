@@ -17,6 +17,7 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[SegmentClient](),
 	reflect.TypeFor[ChannelClient](),
 	reflect.TypeFor[ApprovalClient](),
+	reflect.TypeFor[InboxClient](),
 }
 
 // ifaceOf names the interface of each method: "TagUsers" →

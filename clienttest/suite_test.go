@@ -52,6 +52,8 @@ func TestCaseNamesAreStable(t *testing.T) {
 		"email/enable-disable", "email/update", "email/disable-batches-over-1000",
 		"sms/enable-disable", "sms/update-msisdn",
 		"approval/array-body", "approval/unknown-5003",
+		"inbox/get-all-follow-prms", "inbox/get-all-status-mask", "inbox/unknown-user", "inbox/status-16-2001",
+		"inbox/get", "inbox/get-unknown-204", "inbox/status-change",
 	}
 	if diff := cmp.Diff(clienttest.CaseNames(), want); diff != "" {
 		t.Errorf("case names (-got +want):\n%s", diff)
@@ -71,7 +73,7 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 		{name: "no batching past 1000", defects: refclient.Defects{NoBatching: true},
 			wantFail: []string{"tags/batches-over-1000", "profile/set-batches-over-1000", "email/disable-batches-over-1000"}},
 		{name: "ignores nextPage", defects: refclient.Defects{IgnoreNextPage: true},
-			wantFail: []string{"devices/all-tokens-follow-nextPage", "segments/users-follow-nextPage"},
+			wantFail: []string{"devices/all-tokens-follow-nextPage", "segments/users-follow-nextPage", "inbox/get-all-follow-prms"},
 			want:     []string{"following nextPage until a page has none (1 page(s) were fetched, at least 3 were needed)"}},
 		{name: "key in Authorization", defects: refclient.Defects{KeyHeader: "Authorization"},
 			wantFail: []string{"auth/key-header", "transport/empty-200-body"}},
@@ -81,12 +83,20 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 			want:    []string{"but the fake answered request 1 403 Forbidden, not 200, so the request itself was refused"},
 			notWant: []string{"an empty body is not JSON"}},
 		{name: "swallows the error code", defects: refclient.Defects{SwallowCodes: true},
-			wantFail: []string{"auth/bad-key-2010", "auth/bad-key-401", "users/delete-unknown-5016", "segments/unknown-5042", "approval/unknown-5003"}},
+			wantFail: []string{"auth/bad-key-2010", "auth/bad-key-401", "users/delete-unknown-5016", "segments/unknown-5042", "approval/unknown-5003",
+				"inbox/status-16-2001"}},
 		{name: "object where an array is required", defects: refclient.Defects{ObjectBodies: true},
 			wantFail: []string{"profile/set-array-body", "profile/unset", "profile/push-pull", "categories/set-array-body", "approval/array-body"}},
 		{name: "parses empty 200 bodies as JSON", defects: refclient.Defects{JSONEveryResponse: true},
-			wantFail: []string{"transport/empty-200-body"},
+			wantFail: []string{"transport/empty-200-body", "inbox/get-unknown-204"},
 			want:     []string{"no error: the fake acknowledged the write with 200 and an empty body, as Netmera does, and an empty body is not JSON to parse"}},
+		{name: "inbox status as a text", defects: refclient.Defects{StatusAsText: true},
+			wantFail: []string{"inbox/get-all-follow-prms", "inbox/get-all-status-mask", "inbox/status-change"},
+			want: []string{`"status" of every inbox/getAllInbox request to be a JSON integer, as Netmera wants it; request 1 sends "3"`,
+				`answer: {"code":2004,"error":"Field 'status' should be an integer"}`}},
+		{name: "stops the inbox after its first page", defects: refclient.Defects{IgnoreNextPage: true},
+			wantFail: []string{"inbox/get-all-follow-prms"},
+			want:     []string{"all 49 messages of the mask, each once, newest first, sending each page's prms.index back until a page comes without it (1 page(s) were fetched, 3 were needed); got 20"}},
 		{name: "no X-netmera-os", defects: refclient.Defects{NoOSHeader: true},
 			wantFail: []string{"segments/os-header", "segments/users-os-header"}},
 		{name: "no Content-Type", defects: refclient.Defects{NoContentType: true},
@@ -144,7 +154,7 @@ func TestMissingInterfacesAreSkipped(t *testing.T) {
 		return tagsOnly{refclient.New(baseURL, apiKey, hc, refclient.Defects{})}, nil
 	}, noLive)
 	mustNotFail(t, res)
-	want := []string{"approval", "categories", "devices", "email", "live", "profile", "segments", "sms"}
+	want := []string{"approval", "categories", "devices", "email", "inbox", "live", "profile", "segments", "sms"}
 	if diff := cmp.Diff(keys(res.skipped), want); diff != "" {
 		t.Errorf("skipped (-got +want):\n%s", diff)
 	}

@@ -32,6 +32,7 @@ type Defects struct {
 	IgnoreContext     bool   // sends requests with context.Background()
 	TokenOnly         bool   // reads a getDeviceTokens token from "token", never "deviceToken"
 	PlainErrors       bool   // returns Netmera's errors as *PlainError, which is no clienttest.APIError
+	StatusAsText      bool   // sends inbox statuses as JSON texts ("2") where Netmera wants numbers
 }
 
 // MaxIDs is Netmera's limit of unique identifiers per request.
@@ -238,4 +239,5 @@ var _ interface {
 	clienttest.SegmentClient
 	clienttest.ChannelClient
 	clienttest.ApprovalClient
+	clienttest.InboxClient
 } = (*Client)(nil)

@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -126,12 +127,38 @@ func parseTTL(s string) (int64, error) {
 
 // zoneOf loads the time zone of settings; "" is UTC.
 func zoneOf(s Settings) (*time.Location, error) {
-	if s.TimeZone == "" {
+	return ParseTimeZone(s.TimeZone)
+}
+
+// fixedOffset is a time zone written as an offset from UTC.
+var fixedOffset = regexp.MustCompile(`^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$`)
+
+// ParseTimeZone reads a Settings.TimeZone: "" is UTC, an IANA name
+// ("Europe/Istanbul") needs the system's zone database (the container
+// image has none), and a fixed offset ("+03:00", "UTC+3", "-0530") works
+// everywhere.
+func ParseTimeZone(name string) (*time.Location, error) {
+	if name == "" {
 		return time.UTC, nil
 	}
-	loc, err := time.LoadLocation(s.TimeZone)
+	if m := fixedOffset.FindStringSubmatch(name); m != nil {
+		h, _ := strconv.Atoi(m[2])
+		min := 0
+		if m[3] != "" {
+			min, _ = strconv.Atoi(m[3])
+		}
+		if h > 14 || min > 59 {
+			return nil, fmt.Errorf("state: time zone %q: the offset is out of range", name)
+		}
+		secs := (h*60 + min) * 60
+		if m[1] == "-" {
+			secs = -secs
+		}
+		return time.FixedZone(name, secs), nil
+	}
+	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("state: time zone %q: %w", s.TimeZone, err)
+		return nil, fmt.Errorf("state: time zone %q: %w (without a zone database, give an offset such as +03:00)", name, err)
 	}
 	return loc, nil
 }

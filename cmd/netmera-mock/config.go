@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -77,6 +78,11 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.BoolVar(&c.permDelete, "permanent-delete", true, "the app has activated permanent deletion; false: deleteUsersPermanently only untracks users")
 	fs.IntVar(&c.settings.MaxIDs, "max-ids", state.DefaultMaxIDs, "unique IDs allowed per request")
 	fs.IntVar(&c.settings.LimitCode, "limit-code", state.CodeInvalidJSON, "Netmera error code of a request over -max-ids")
+	fs.BoolVar(&c.settings.RequireApproval, "require-approval", false, "every bulk send waits for sendPushApproval before it delivers, as with the panel's approval mechanism")
+	fs.StringVar(&c.settings.TimeZone, "time-zone", "", "IANA time zone in which a schedule's local start time is read (default UTC)")
+	fs.BoolVar(&c.settings.StrictCategories, "strict-categories", false, "refuse a message category name the app does not define (2021) instead of keeping it")
+	fs.IntVar(&c.settings.MaxDeliveries, "max-deliveries", 0, fmt.Sprintf("deliveries kept per tenant (0: %d); past it the oldest finished sends give theirs up (their stats stay)", state.DefaultMaxDeliveries))
+	fs.IntVar(&c.settings.MaxNotifications, "max-notifications", 0, fmt.Sprintf("captured sends kept per tenant (0: %d); past it the oldest finished ones are forgotten", state.DefaultMaxNotifications))
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&c.anyKey, "accept-any-key", false, "accept any non-empty key, each with its own freshly seeded tenant")
@@ -111,6 +117,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (*
 	c.settings.PermanentDeleteOff = !c.permDelete
 	if c.server.JournalSize == 0 {
 		c.server.JournalSize = -1 // the flag's 0 means none, not the library's default
+	}
+	if _, err := state.ParseTimeZone(c.settings.TimeZone); err != nil {
+		return nil, usagef("-time-zone: %v", err)
 	}
 	if c.users < 0 {
 		return nil, usagef("-users must not be negative")

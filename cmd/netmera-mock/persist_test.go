@@ -337,6 +337,7 @@ func TestControlFlags(t *testing.T) {
 		method, path, key, body string
 		headers                 []string
 		want                    int
+		contains                string // in the answer's body, when set
 	}
 	tests := []struct {
 		name   string
@@ -369,6 +370,11 @@ func TestControlFlags(t *testing.T) {
 			{method: "GET", path: "/rest/3.0/getDevices?extId=id1", key: key, want: 200},
 			{method: "GET", path: "/_mock/requests", key: key, want: 400},
 		}},
+		{name: "-require-approval", args: []string{"-require-approval"}, checks: []check{
+			{method: "POST", path: "/rest/3.0/sendBulkNotification", key: key, want: 200,
+				body: `{"message":{"title":"T","text":"x","platforms":["ANDROID"]},"target":{"extId":"id1"}}`},
+			{method: "GET", path: "/_mock/notifications?status=WAITING_APPROVAL", key: key, want: 200, contains: `"notificationKey"`},
+		}},
 		{name: "journal on by default", checks: []check{
 			{method: "GET", path: "/_mock/requests", key: key, want: 200},
 		}},
@@ -386,8 +392,8 @@ func TestControlFlags(t *testing.T) {
 			addr, logs, stop := startRun(t, append([]string{"-api-key", key, "-users", "10"}, tt.args...)...)
 			for _, c := range tt.checks {
 				got, body := call(http.DefaultClient, c.method, "http://"+addr+c.path, c.key, c.body, c.headers...)
-				if got != c.want {
-					t.Errorf("with %q: %s %s (key %q, headers %q) = %d %q, want %d", tt.args, c.method, c.path, c.key, c.headers, got, body, c.want)
+				if got != c.want || !strings.Contains(body, c.contains) {
+					t.Errorf("with %q: %s %s (key %q, headers %q) = %d %q, want %d containing %q", tt.args, c.method, c.path, c.key, c.headers, got, body, c.want, c.contains)
 				}
 			}
 			if err := stop(); err != nil {

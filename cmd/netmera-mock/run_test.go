@@ -75,6 +75,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "bad env number", env: map[string]string{"NETMERA_MOCK_USERS": "many"}},
 		{name: "negative users", args: []string{"-users", "-1"}},
 		{name: "-forget-saved without -state-file", args: []string{"-forget-saved", "all"}},
+		{name: "unknown time zone", args: []string{"-time-zone", "Nowhere/Atlantis"}},
+		{name: "time zone offset out of range", env: map[string]string{"NETMERA_MOCK_TIME_ZONE": "+25:00"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,6 +27,8 @@ func funcsOf(c *refclient.Client) clienttest.Funcs {
 		GetSegments: c.GetSegments, GetSegmentUsers: c.GetSegmentUsers,
 		EnableMail: c.EnableMail, DisableMail: c.DisableMail, UpdateEmail: c.UpdateEmail,
 		EnableSms: c.EnableSms, DisableSms: c.DisableSms, UpdateMsisdn: c.UpdateMsisdn,
+		AddEmail: c.AddEmail, RemoveEmail: c.RemoveEmail, AddMsisdn: c.AddMsisdn, RemoveMsisdn: c.RemoveMsisdn,
+		EnableWhatsApp: c.EnableWhatsApp, DisableWhatsApp: c.DisableWhatsApp, UpdateWhatsApp: c.UpdateWhatsApp, RemoveWhatsApp: c.RemoveWhatsApp,
 		SendPushApproval: c.SendPushApproval,
 		GetAllInbox:      c.GetAllInbox, GetInboxMessage: c.GetInboxMessage, ChangeInboxStatus: c.ChangeInboxStatus,
 	}

@@ -17,10 +17,10 @@ import (
 //   - sends every request to baseURL through hc, and through nothing else;
 //   - sends apiKey in the X-netmera-api-key header of every request;
 //   - has methods of UserClient, ProfileClient, CategoryClient,
-//     DeviceClient, SegmentClient, ChannelClient, ApprovalClient and
-//     InboxClient, with
-//     their signatures (the cases of a method it lacks are skipped), or is
-//     a Funcs that adapts a client shaped otherwise;
+//     DeviceClient, SegmentClient, ChannelClient, AddressClient,
+//     WhatsAppClient, ApprovalClient and InboxClient, with their signatures
+//     (the cases of a method it lacks are skipped), or is a Funcs that
+//     adapts a client shaped otherwise;
 //   - returns every Netmera error it receives as an error from which
 //     errors.As extracts an APIError (or that Funcs.AsAPIError reads).
 //
@@ -149,6 +149,30 @@ type ChannelClient interface {
 	EnableSms(ctx context.Context, extIDs []string) error
 	DisableSms(ctx context.Context, extIDs []string) error
 	UpdateMsisdn(ctx context.Context, extID, msisdn string) error
+}
+
+// AddressClient uploads and removes email addresses and MSISDNs
+// (addEmail, addMsisdn, removeEmail, removeMsisdn). An uploaded address
+// that no user has becomes a user of its own in Netmera. A remove method
+// must call the remove endpoint: updateEmail and updateMsisdn with an
+// empty value do not remove the address.
+type AddressClient interface {
+	AddEmail(ctx context.Context, emails []string) error
+	RemoveEmail(ctx context.Context, extID string) error
+	AddMsisdn(ctx context.Context, msisdns []string) error
+	RemoveMsisdn(ctx context.Context, extID string) error
+}
+
+// WhatsAppClient manages WhatsApp permission and numbers (enableWhatsApp,
+// disableWhatsApp, updateWhatsApp, removeWhatsApp). The list methods split
+// more than 1000 IDs into several requests; UpdateWhatsApp replaces the
+// user's numbers, and RemoveWhatsApp clears them (an update with no number
+// stores an empty one instead).
+type WhatsAppClient interface {
+	EnableWhatsApp(ctx context.Context, extIDs []string) error
+	DisableWhatsApp(ctx context.Context, extIDs []string) error
+	UpdateWhatsApp(ctx context.Context, extID string, numbers []string) error
+	RemoveWhatsApp(ctx context.Context, extID string) error
 }
 
 // ApprovalClient approves push messages waiting for approval

@@ -106,6 +106,30 @@ func (e *env) samples(c Funcs) []sample {
 	list("EnableSms", c.EnableSms)
 	list("DisableSms", c.DisableSms)
 	one("UpdateMsisdn", msisdn, c.UpdateMsisdn)
+	remove := func(name string, fn func(context.Context, string) error) {
+		if fn != nil {
+			write(fmt.Sprintf("%s(ctx, %q)", name, id), func(ctx context.Context) error { return fn(ctx, id) })
+		}
+	}
+	remove("RemoveEmail", c.RemoveEmail)
+	remove("RemoveMsisdn", c.RemoveMsisdn)
+	list("EnableWhatsApp", c.EnableWhatsApp)
+	list("DisableWhatsApp", c.DisableWhatsApp)
+	if c.UpdateWhatsApp != nil {
+		numbers := []string{"+0001"} // no country has the code 0
+		write(fmt.Sprintf("UpdateWhatsApp(ctx, %q, %q)", id, numbers), func(ctx context.Context) error { return c.UpdateWhatsApp(ctx, id, numbers) })
+	}
+	remove("RemoveWhatsApp", c.RemoveWhatsApp)
+	// An upload of an address no user has makes one, which nothing in the
+	// API deletes: never live.
+	if c.AddEmail != nil && !e.live() {
+		emails := []string{email}
+		write(fmt.Sprintf("AddEmail(ctx, %q)", emails), func(ctx context.Context) error { return c.AddEmail(ctx, emails) })
+	}
+	if c.AddMsisdn != nil && !e.live() {
+		msisdns := []string{msisdn}
+		write(fmt.Sprintf("AddMsisdn(ctx, %q)", msisdns), func(ctx context.Context) error { return c.AddMsisdn(ctx, msisdns) })
+	}
 	if c.GetAllInbox != nil {
 		read(fmt.Sprintf("GetAllInbox(ctx, %q, 7)", id), func(ctx context.Context) error {
 			_, err := c.GetAllInbox(ctx, id, 7)

@@ -66,6 +66,18 @@
 //		DisableSms(ctx context.Context, extIDs []string) error
 //		UpdateMsisdn(ctx context.Context, extID, msisdn string) error
 //	}
+//	type AddressClient interface {
+//		AddEmail(ctx context.Context, emails []string) error
+//		RemoveEmail(ctx context.Context, extID string) error
+//		AddMsisdn(ctx context.Context, msisdns []string) error
+//		RemoveMsisdn(ctx context.Context, extID string) error
+//	}
+//	type WhatsAppClient interface {
+//		EnableWhatsApp(ctx context.Context, extIDs []string) error
+//		DisableWhatsApp(ctx context.Context, extIDs []string) error
+//		UpdateWhatsApp(ctx context.Context, extID string, numbers []string) error
+//		RemoveWhatsApp(ctx context.Context, extID string) error
+//	}
 //	type ApprovalClient interface {
 //		SendPushApproval(ctx context.Context, messageIDs []int64) error
 //	}

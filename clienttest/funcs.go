@@ -70,6 +70,18 @@ type Funcs struct {
 	DisableSms   func(ctx context.Context, extIDs []string) error
 	UpdateMsisdn func(ctx context.Context, extID, msisdn string) error
 
+	// The methods of AddressClient.
+	AddEmail     func(ctx context.Context, emails []string) error
+	RemoveEmail  func(ctx context.Context, extID string) error
+	AddMsisdn    func(ctx context.Context, msisdns []string) error
+	RemoveMsisdn func(ctx context.Context, extID string) error
+
+	// The methods of WhatsAppClient.
+	EnableWhatsApp  func(ctx context.Context, extIDs []string) error
+	DisableWhatsApp func(ctx context.Context, extIDs []string) error
+	UpdateWhatsApp  func(ctx context.Context, extID string, numbers []string) error
+	RemoveWhatsApp  func(ctx context.Context, extID string) error
+
 	// The method of ApprovalClient.
 	SendPushApproval func(ctx context.Context, messageIDs []int64) error
 

@@ -33,6 +33,8 @@ var groups = []group{
 	{"segments", segmentCases},
 	{"email", emailCases},
 	{"sms", smsCases},
+	{"addresses", addressCases},
+	{"whatsapp", whatsAppCases},
 	{"approval", approvalCases},
 	{"inbox", inboxCases},
 }

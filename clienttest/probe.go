@@ -16,6 +16,8 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[DeviceClient](),
 	reflect.TypeFor[SegmentClient](),
 	reflect.TypeFor[ChannelClient](),
+	reflect.TypeFor[AddressClient](),
+	reflect.TypeFor[WhatsAppClient](),
 	reflect.TypeFor[ApprovalClient](),
 	reflect.TypeFor[InboxClient](),
 }

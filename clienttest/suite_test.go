@@ -51,6 +51,8 @@ func TestCaseNamesAreStable(t *testing.T) {
 		"segments/list", "segments/os-header", "segments/users-follow-nextPage", "segments/users-os-header", "segments/unknown-5042",
 		"email/enable-disable", "email/update", "email/disable-batches-over-1000",
 		"sms/enable-disable", "sms/update-msisdn",
+		"addresses/add-email", "addresses/add-msisdn", "addresses/remove-email", "addresses/remove-msisdn",
+		"whatsapp/enable-disable", "whatsapp/update", "whatsapp/remove", "whatsapp/enable-batches-over-1000",
 		"approval/array-body", "approval/unknown-5003",
 		"inbox/get-all-follow-prms", "inbox/get-all-status-mask", "inbox/unknown-user", "inbox/status-16-2001",
 		"inbox/get", "inbox/get-unknown-204", "inbox/status-change",
@@ -71,7 +73,7 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 		notWant  []string
 	}{
 		{name: "no batching past 1000", defects: refclient.Defects{NoBatching: true},
-			wantFail: []string{"tags/batches-over-1000", "profile/set-batches-over-1000", "email/disable-batches-over-1000"}},
+			wantFail: []string{"tags/batches-over-1000", "profile/set-batches-over-1000", "email/disable-batches-over-1000", "whatsapp/enable-batches-over-1000"}},
 		{name: "ignores nextPage", defects: refclient.Defects{IgnoreNextPage: true},
 			wantFail: []string{"devices/all-tokens-follow-nextPage", "segments/users-follow-nextPage", "inbox/get-all-follow-prms"},
 			want:     []string{"following nextPage until a page has none (1 page(s) were fetched, at least 3 were needed)"}},
@@ -105,6 +107,9 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 			wantFail: []string{"transport/uses-given-http-client"}},
 		{name: "ignores its context", defects: refclient.Defects{IgnoreContext: true},
 			wantFail: []string{"transport/honours-context"}},
+		{name: "clears addresses by updating them to empty values", defects: refclient.Defects{ClearByUpdate: true},
+			wantFail: []string{"addresses/remove-email", "addresses/remove-msisdn", "whatsapp/remove"},
+			want:     []string{`user "id1"'s email removed in the fake; it is "john.brown@example.com": the client called updateEmail, and an empty value there does not remove the address`}},
 		{name: "reads the token from \"token\" only", defects: refclient.Defects{TokenOnly: true},
 			wantFail: []string{"devices/all-tokens-current-shape"},
 			// It read every page: the case shows what it returned, and
@@ -154,7 +159,7 @@ func TestMissingInterfacesAreSkipped(t *testing.T) {
 		return tagsOnly{refclient.New(baseURL, apiKey, hc, refclient.Defects{})}, nil
 	}, noLive)
 	mustNotFail(t, res)
-	want := []string{"approval", "categories", "devices", "email", "inbox", "live", "profile", "segments", "sms"}
+	want := []string{"addresses", "approval", "categories", "devices", "email", "inbox", "live", "profile", "segments", "sms", "whatsapp"}
 	if diff := cmp.Diff(keys(res.skipped), want); diff != "" {
 		t.Errorf("skipped (-got +want):\n%s", diff)
 	}

@@ -42,10 +42,6 @@ type refusal struct {
 	header       []string
 	status, code int
 	message      string
-	// derived marks a refusal whose answer depends on the moment it is
-	// sent (the time now): a golden file keeps it, a replay does not send
-	// it again.
-	derived bool
 }
 
 // refuseAll sends each request and checks its error envelope.
@@ -55,7 +51,7 @@ func (c *Check) refuseAll(rs []refusal) {
 		if status == 0 {
 			status = http.StatusBadRequest
 		}
-		resp := c.Send(Request{Method: r.method, Path: r.path, Body: r.body, Header: r.header, Derived: r.derived})
+		resp := c.Send(Request{Method: r.method, Path: r.path, Body: r.body, Header: r.header})
 		if !c.Refused(resp, status, r.code, r.message) {
 			c.Errorf("\t(the refusal above is %q)", r.name)
 		}

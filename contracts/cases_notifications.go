@@ -17,7 +17,7 @@ type pushResultPage struct {
 	NextPage string
 	List     []struct {
 		Platform, Status, InstallationID, ExtID, ErrorCode, ErrorMsg, MsgTitle, MsgText string
-		TimeStamp                                                                   int64
+		TimeStamp                                                                       int64
 	}
 }
 
@@ -115,7 +115,7 @@ func notificationCases() []Case {
 					{name: "bulk, unknown segment", method: post, path: apiPath("sendBulkNotification"), body: obj{"message": msg, "target": obj{"segment": 987654321}},
 						code: 5042, message: "Segment not found"},
 					{name: "bulk, schedule in the past", method: post, path: apiPath("sendBulkNotification"),
-						body: obj{"message": msg, "target": obj{"extId": c.ID("u1")}, "schedule": obj{"startTime": "2001-01-01T00:00:00"}}, code: 2021, derived: true},
+						body: obj{"message": msg, "target": obj{"extId": c.ID("u1")}, "schedule": obj{"startTime": "2001-01-01T00:00:00"}}, code: 2021},
 					{name: "definition, invalid JSON", method: post, path: apiPath("createNotificationDefinition"), body: `[`, code: 2009, message: msgInvalidJSON},
 					{name: "definition, no message", method: post, path: apiPath("createNotificationDefinition"), body: obj{"title": "T", "platforms": arr{"IOS"}},
 						code: 2020, message: "message is required"},

@@ -252,7 +252,7 @@ func TestEmailSendRefusals(t *testing.T) {
 	}
 	many := make([]string, 1001)
 	for i := range many {
-		many[i] = fmt.Sprintf("a%d@example.com", i)
+		many[i] = fmt.Sprintf("nobody-%d", i)
 	}
 	manyJSON, _ := json.Marshal(many)
 	tests := []struct {
@@ -272,7 +272,7 @@ func TestEmailSendRefusals(t *testing.T) {
 		{name: "platforms of numbers", path: "sendEmailAndSms", body: `{"platforms":[1],"target":{"extId":"id1"}}`, want: wrongType("platforms", "a list of texts")},
 		{name: "title a number", path: "sendEmailAndSms", body: `{"platforms":["EMAIL"],"target":{"extId":"id1"},"title":5}`, want: wrongType("title", "a text")},
 		{name: "a target that is a text", path: "sendEmailAndSms", body: `{"platforms":["EMAIL"],"target":"id1"}`, want: wrongType("target", "an object")},
-		{name: "1001 addresses", path: "sendEmailAndSms", body: `{"platforms":["EMAIL"],"target":{"email":` + string(manyJSON) + `}}`,
+		{name: "1001 users", path: "sendEmailAndSms", body: `{"platforms":["EMAIL"],"target":{"extId":` + string(manyJSON) + `}}`,
 			want: envelope{2009, "Maximum 1000 unique external IDs or device tokens per request, got 1001"}},
 		{name: "an array body", path: "sendEmailAndSms", body: `[{"platforms":["EMAIL"],"target":{"extId":"id1"}}]`, want: invalidJSON},
 

@@ -16,14 +16,6 @@ var notImplemented = []struct{ method, path string }{
 	{http.MethodGet, "app/events"},
 	{http.MethodPost, "addTesters"},
 	{http.MethodPost, "fireEvents"},
-	{http.MethodPost, "addEmail"},
-	{http.MethodPost, "removeEmail"},
-	{http.MethodPost, "addMsisdn"},
-	{http.MethodPost, "removeMsisdn"},
-	{http.MethodPost, "enableWhatsApp"},
-	{http.MethodPost, "disableWhatsApp"},
-	{http.MethodPost, "updateWhatsApp"},
-	{http.MethodPost, "removeWhatsApp"},
 	{http.MethodPost, "geofence/add"},
 }
 

@@ -37,6 +37,13 @@ func errInternal() *state.Error {
 }
 
 func writeError(w http.ResponseWriter, err error, authStatus int) {
+	var pe *plainError
+	if errors.As(err, &pe) {
+		w.Header().Set("Content-Type", plainContentType)
+		w.WriteHeader(pe.status)
+		_, _ = w.Write([]byte(pe.text))
+		return
+	}
 	var e *state.Error
 	if !errors.As(err, &e) {
 		e = errInternal()

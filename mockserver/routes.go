@@ -63,6 +63,14 @@ func (s *Server) routes() {
 	// Events.
 
 	// Email, SMS and WhatsApp addresses.
+	s.handle(http.MethodPost, "addEmail", s.addAddresses("emailList", (*state.Tenant).AddEmails), objectBody)
+	s.handle(http.MethodPost, "removeEmail", s.removeField((*state.Tenant).RemoveEmail), objectBody)
+	s.handle(http.MethodPost, "addMsisdn", s.addAddresses("msisdnList", (*state.Tenant).AddMsisdns), objectBody)
+	s.handle(http.MethodPost, "removeMsisdn", s.removeField((*state.Tenant).RemoveMsisdn), objectBody)
+	s.handle(http.MethodPost, "enableWhatsApp", s.setWhatsApp(true), objectBody)
+	s.handle(http.MethodPost, "disableWhatsApp", s.setWhatsApp(false), objectBody)
+	s.handle(http.MethodPost, "updateWhatsApp", s.updateWhatsApp, objectBody)
+	s.handle(http.MethodPost, "removeWhatsApp", s.removeField((*state.Tenant).RemoveWhatsApp), objectBody)
 
 	// Geofences.
 
@@ -107,6 +115,7 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodPost, "seed", tenantControl((*Server).seed))
 	ctl(http.MethodPost, "users", tenantControl((*Server).putUser))
 	ctl(http.MethodGet, "users", tenantControl((*Server).getUser))
+	ctl(http.MethodGet, "contacts", tenantControl((*Server).getContact))
 	ctl(http.MethodPost, "devices", tenantControl((*Server).putDevice))
 	ctl(http.MethodPost, "segments", tenantControl((*Server).putSegment))
 	ctl(http.MethodPost, "attributes", tenantControl((*Server).defineAttribute))

@@ -36,6 +36,15 @@ func TestParseConfig(t *testing.T) {
 				c.settings = state.Settings{AutoDefine: true, PermanentDeleteOff: true, MaxIDs: 10, LimitCode: 2020}
 				c.permDelete = false
 			}},
+		{name: "channel switches", args: []string{"-count-addresses", "-strict-email", "-strict-whatsapp"},
+			want: func(c *config) {
+				c.settings.CountAddresses, c.settings.StrictEmail, c.server.StrictWhatsApp = true, true, true
+			}},
+		{name: "channel switches from the environment",
+			env: map[string]string{"NETMERA_MOCK_COUNT_ADDRESSES": "true", "NETMERA_MOCK_STRICT_EMAIL": "1", "NETMERA_MOCK_STRICT_WHATSAPP": "true"},
+			want: func(c *config) {
+				c.settings.CountAddresses, c.settings.StrictEmail, c.server.StrictWhatsApp = true, true, true
+			}},
 		{name: "repeated keys", args: []string{"-api-key", "a", "-api-key", "b,c"}, want: func(c *config) { c.apiKeys = stringsFlag{"a", "b", "c"} }},
 		{name: "environment", env: map[string]string{"NETMERA_MOCK_ADDR": ":7000", "NETMERA_MOCK_API_KEY": "x, y", "NETMERA_MOCK_LENIENT_OS": "true", "NETMERA_MOCK_DEVICE_TOKEN_SHAPE": "legacy"},
 			want: func(c *config) {

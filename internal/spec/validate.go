@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -161,7 +162,8 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) error {
 // must be declared by the operation; a response declared without content
 // must have no body and no Content-Type; otherwise the body must be one
 // JSON value valid against its schema (absolute URLs included), unless the
-// response is marked x-body-optional and came empty.
+// response is marked x-body-optional and came empty, or is plain text
+// where the response declares text/plain.
 func (v *Validator) ValidateResponse(r *http.Request, status int, header http.Header, body []byte) error {
 	route, params, err := v.route(r)
 	if err != nil {
@@ -184,7 +186,11 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	if len(body) == 0 && ct == "" && resp.Extensions["x-body-optional"] == true {
 		return nil
 	}
-	if !json.Valid(body) {
+	if mt, _, _ := mime.ParseMediaType(ct); mt == "text/plain" {
+		if resp.Content.Get("text/plain") == nil {
+			return fmt.Errorf("openapi: %s answered %d in plain text %q; the document says JSON", op.OperationID, status, truncate(body))
+		}
+	} else if !json.Valid(body) {
 		return fmt.Errorf("openapi: %s answered %d with a body that is not one JSON value: %q", op.OperationID, status, truncate(body))
 	}
 	input := &openapi3filter.ResponseValidationInput{

@@ -422,6 +422,7 @@ func TestValidateResponse(t *testing.T) {
 	v := mustValidator(t)
 	jsonCT := http.Header{"Content-Type": {"application/json"}}
 	problemCT := http.Header{"Content-Type": {"application/problem+json"}}
+	plainCT := http.Header{"Content-Type": {"text/plain;charset=UTF-8"}}
 	tests := []struct {
 		name           string
 		method, target string
@@ -464,6 +465,10 @@ func TestValidateResponse(t *testing.T) {
 			body: `{"profile":{}}`},
 		{name: "devices without devices", method: http.MethodGet, target: "getDevices?extId=id1", status: 200, header: jsonCT,
 			body: `{"extId":"id1"}`},
+		{name: "plain-text 400 where declared", target: "removeEmail", status: 400, header: plainCT, body: "Please provide an external id.", ok: true},
+		{name: "envelope 400 where plain text is declared too", target: "removeEmail", status: 400, header: jsonCT, body: `{"code":2009,"error":"Invalid JSON"}`, ok: true},
+		{name: "plain-text 400 where only JSON is declared", target: "tagUsers", status: 400, header: plainCT, body: "extIds is required"},
+		{name: "plain text as JSON", target: "removeEmail", status: 400, header: jsonCT, body: "Please provide an external id."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

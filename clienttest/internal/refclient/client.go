@@ -32,6 +32,7 @@ type Defects struct {
 	IgnoreContext     bool   // sends requests with context.Background()
 	TokenOnly         bool   // reads a getDeviceTokens token from "token", never "deviceToken"
 	PlainErrors       bool   // returns Netmera's errors as *PlainError, which is no clienttest.APIError
+	ClearByUpdate     bool   // "removes" an address or number by updating it to an empty value, which Netmera keeps or stores
 	StatusAsText      bool   // sends inbox statuses as JSON texts ("2") where Netmera wants numbers
 }
 

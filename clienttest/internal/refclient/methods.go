@@ -265,6 +265,54 @@ func (c *Client) UpdateMsisdn(ctx context.Context, extID, msisdn string) error {
 	return c.post(ctx, "updateMsisdn", map[string]string{"extId": extID, "msisdn": msisdn})
 }
 
+// Addresses.
+
+func (c *Client) AddEmail(ctx context.Context, emails []string) error {
+	return c.post(ctx, "addEmail", map[string]any{"emailList": emails})
+}
+
+func (c *Client) RemoveEmail(ctx context.Context, extID string) error {
+	if c.d.ClearByUpdate {
+		return c.UpdateEmail(ctx, extID, "")
+	}
+	return c.post(ctx, "removeEmail", map[string]string{"extId": extID})
+}
+
+func (c *Client) AddMsisdn(ctx context.Context, msisdns []string) error {
+	return c.post(ctx, "addMsisdn", map[string]any{"msisdnList": msisdns})
+}
+
+func (c *Client) RemoveMsisdn(ctx context.Context, extID string) error {
+	if c.d.ClearByUpdate {
+		return c.UpdateMsisdn(ctx, extID, "")
+	}
+	return c.post(ctx, "removeMsisdn", map[string]string{"extId": extID})
+}
+
+// WhatsApp.
+
+func (c *Client) EnableWhatsApp(ctx context.Context, extIDs []string) error {
+	return c.list(ctx, "enableWhatsApp", extIDs)
+}
+
+func (c *Client) DisableWhatsApp(ctx context.Context, extIDs []string) error {
+	return c.list(ctx, "disableWhatsApp", extIDs)
+}
+
+func (c *Client) UpdateWhatsApp(ctx context.Context, extID string, numbers []string) error {
+	if numbers == nil {
+		numbers = []string{}
+	}
+	return c.post(ctx, "updateWhatsApp", map[string]any{"extId": extID, "wpNumbers": numbers})
+}
+
+func (c *Client) RemoveWhatsApp(ctx context.Context, extID string) error {
+	if c.d.ClearByUpdate {
+		return c.UpdateWhatsApp(ctx, extID, nil)
+	}
+	return c.post(ctx, "removeWhatsApp", map[string]string{"extId": extID})
+}
+
 // Approval.
 
 func (c *Client) SendPushApproval(ctx context.Context, messageIDs []int64) error {

@@ -18,9 +18,10 @@ import (
 //   - sends apiKey in the X-netmera-api-key header of every request;
 //   - has methods of UserClient, ProfileClient, CategoryClient,
 //     DeviceClient, SegmentClient, ChannelClient, AddressClient,
-//     WhatsAppClient, ApprovalClient and InboxClient, with their signatures
-//     (the cases of a method it lacks are skipped), or is a Funcs that
-//     adapts a client shaped otherwise;
+//     WhatsAppClient, ApprovalClient, NotificationClient, PushResultClient
+//     and InboxClient, with their signatures (the cases of a method it
+//     lacks are skipped), or is a Funcs that adapts a client shaped
+//     otherwise;
 //   - returns every Netmera error it receives as an error from which
 //     errors.As extracts an APIError (or that Funcs.AsAPIError reads).
 //
@@ -179,6 +180,103 @@ type WhatsAppClient interface {
 // (sendPushApproval, whose body is a JSON array of {"messageId": N}).
 type ApprovalClient interface {
 	SendPushApproval(ctx context.Context, messageIDs []int64) error
+}
+
+// NotificationDefinition is a transactional push for
+// createNotificationDefinition to store: Message is its default text;
+// PersonalizedTitle and PersonalizedMessage, when set, hold @{name}
+// placeholders that each send fills from its params.
+type NotificationDefinition struct {
+	Title               string
+	Message             string
+	PersonalizedTitle   string
+	PersonalizedMessage string
+	Platforms           []string // IOS, ANDROID, …
+	Inbox               bool
+}
+
+// TransactionalSend sends a definition to users by external ID, to
+// devices by push token, or both, filling its placeholders from Params.
+// NotificationKey is the key createNotificationDefinition returned; the
+// client sends it as a JSON text ("96"), as sendNotification requires.
+type TransactionalSend struct {
+	NotificationKey int64
+	ExtIDs          []string
+	DeviceTokens    []string
+	Params          map[string]any
+}
+
+// BulkNotification is a sendBulkNotification request: a message for the
+// users one target names. Exactly one of SendToAll, Tag and ExtIDs is set;
+// ExtIDs holds at most 1000 IDs (one bulk send is one request, with one
+// key).
+type BulkNotification struct {
+	Title     string
+	Text      string
+	Platforms []string
+	SendToAll bool
+	Tag       string
+	ExtIDs    []string
+}
+
+// NotificationClient creates and sends push notifications
+// (createNotificationDefinition, sendNotification, sendBulkNotification).
+// CreateNotificationDefinition and SendBulkNotification return the
+// notificationKey Netmera answers, an integer. SendNotification splits
+// more than 1000 unique IDs and tokens into several requests.
+type NotificationClient interface {
+	CreateNotificationDefinition(ctx context.Context, def NotificationDefinition) (int64, error)
+	SendNotification(ctx context.Context, send TransactionalSend) error
+	SendBulkNotification(ctx context.Context, n BulkNotification) (int64, error)
+}
+
+// PlatformStats is one platform's line of getPushStats.
+type PlatformStats struct {
+	Platform string // IOS, ANDROID, WP (web push), EMAIL or SMS
+	Sent     int64
+	Failed   int64
+	Clicked  int64
+}
+
+// PushStats is getPushStats' answer for one notification key. StartDate
+// and EndDate are epoch milliseconds (0 when Netmera sends none).
+type PushStats struct {
+	NotificationKey int64
+	Status          string // SCHEDULED, SENDING, FINISHED, …
+	StartDate       int64
+	EndDate         int64
+	Stats           []PlatformStats
+}
+
+// PushResultQuery selects getPushResult entries: those of a notification
+// key, of a user, or (both set) of the key to the user.
+type PushResultQuery struct {
+	NotificationKey int64
+	ExtID           string
+}
+
+// PushResult is one entry of getPushResult: one device a push went to.
+// ErrorMessage is whichever of "errorMsg" and "errorMessage" the API
+// sent; Title and Text are "msgTitle" and "msgText". Fields the API did
+// not send are left zero.
+type PushResult struct {
+	Platform       string
+	Status         string // SUCCESS, FAILED, CLICKED, …
+	ErrorCode      string
+	ErrorMessage   string
+	InstallationID string
+	ExtID          string
+	TimeStamp      int64 // epoch ms
+	Title          string
+	Text           string
+}
+
+// PushResultClient reads what sends did (getPushStats, getPushResult).
+// AllPushResults returns every entry the query selects, following
+// nextPage to the last page.
+type PushResultClient interface {
+	GetPushStats(ctx context.Context, notificationKey int64) (PushStats, error)
+	AllPushResults(ctx context.Context, q PushResultQuery) ([]PushResult, error)
 }
 
 // InboxMessage is a message of a user's inbox as inbox/getAllInbox and

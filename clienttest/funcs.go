@@ -85,6 +85,15 @@ type Funcs struct {
 	// The method of ApprovalClient.
 	SendPushApproval func(ctx context.Context, messageIDs []int64) error
 
+	// The methods of NotificationClient.
+	CreateNotificationDefinition func(ctx context.Context, def NotificationDefinition) (int64, error)
+	SendNotification             func(ctx context.Context, send TransactionalSend) error
+	SendBulkNotification         func(ctx context.Context, n BulkNotification) (int64, error)
+
+	// The methods of PushResultClient.
+	GetPushStats   func(ctx context.Context, notificationKey int64) (PushStats, error)
+	AllPushResults func(ctx context.Context, q PushResultQuery) ([]PushResult, error)
+
 	// The methods of InboxClient.
 	GetAllInbox       func(ctx context.Context, extID string, status int) ([]InboxMessage, error)
 	GetInboxMessage   func(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)

@@ -36,5 +36,7 @@ var groups = []group{
 	{"addresses", addressCases},
 	{"whatsapp", whatsAppCases},
 	{"approval", approvalCases},
+	{"notifications", notificationCases},
+	{"pushresults", pushResultCases},
 	{"inbox", inboxCases},
 }

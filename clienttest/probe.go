@@ -19,6 +19,8 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[AddressClient](),
 	reflect.TypeFor[WhatsAppClient](),
 	reflect.TypeFor[ApprovalClient](),
+	reflect.TypeFor[NotificationClient](),
+	reflect.TypeFor[PushResultClient](),
 	reflect.TypeFor[InboxClient](),
 }
 

@@ -137,6 +137,14 @@
 // says what the client was asked, what it returned, what the fake received
 // and what was wanted.
 //
+// After each case, Run applies the fake's conformance rules (those of GET
+// /_mock/conformance) to the requests the case sent: a finding of an
+// error rule, a request that breaks what Netmera documents (no
+// Content-Type, the key in the URL, a retry of a refusal…), fails the
+// case with the requests, the fix and Netmera's source; a warning's
+// (small batches, a repeated write…) is logged. IgnoreRules skips rules
+// by ID.
+//
 // With NETMERA_LIVE_BASE_URL and NETMERA_LIVE_API_KEY set (or the Live
 // option), the cases that are safe against a real app run again under
 // "live/…": they name only external IDs carrying a prefix unique to the

@@ -91,6 +91,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 		return
 	}
 	out, err := h.fn(t, c)
+	x.nextPage = c.nextPage
 	if err != nil {
 		s.fail(x, err)
 		return
@@ -266,6 +267,7 @@ type exchange struct {
 	response  bytes.Buffer // what was written, when journaled
 	owned     []byte       // or the one body written by writeOwned
 	notes     []string
+	nextPage  string // the answer's nextPage link, for the journal
 }
 
 func (x *exchange) WriteHeader(code int) {
@@ -362,9 +364,13 @@ func (s *Server) finish(x *exchange, r *http.Request) {
 		status = 0
 	}
 	if x.journaled {
-		s.journal.Add(journal.Entry{Time: x.start, Tenant: x.tenant, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		e := journal.Entry{Time: x.start, Tenant: x.tenant, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 			Header: r.Header, Body: x.body, Status: status, Response: x.responseBody(), Notes: x.notes,
-			DurationMS: float64(time.Since(x.start).Microseconds()) / 1000})
+			NextPage: x.nextPage, DurationMS: float64(time.Since(x.start).Microseconds()) / 1000}
+		if status >= 400 { // what a client's retry must heed (conformance rules read it)
+			e.RetryAfter, e.Fault = x.Header().Get("Retry-After"), x.Header().Get(FaultHeader)
+		}
+		s.journal.Add(e)
 	}
 	if s.log.Enabled(r.Context(), slog.LevelDebug) {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status,

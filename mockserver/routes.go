@@ -123,6 +123,7 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodPost, "messages", tenantControl((*Server).createMessage))
 	ctl(http.MethodGet, "requests", tenantControl((*Server).listRequests))
 	ctl(http.MethodDelete, "requests", tenantControl((*Server).clearRequests))
+	ctl(http.MethodGet, "conformance", (*Server).conformanceReport)
 	ctl(http.MethodPost, "faults", tenantControl((*Server).addFault))
 	ctl(http.MethodGet, "faults", tenantControl((*Server).listFaults))
 	ctl(http.MethodDelete, "faults", tenantControl((*Server).clearFaults))

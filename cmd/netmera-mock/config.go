@@ -37,6 +37,7 @@ type config struct {
 	stateFile    string
 	saveInterval time.Duration
 	forgetSaved  stringsFlag
+	reportFile   string
 
 	// progressEvery is how often a long start logs how far it got.
 	progressEvery time.Duration
@@ -99,6 +100,7 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.StringVar(&c.stateFile, "state-file", "", "load state from this file at start and save it there on shutdown and every -save-interval")
 	fs.DurationVar(&c.saveInterval, "save-interval", 30*time.Second, "with -state-file: how often to save changes (0: only on shutdown)")
 	fs.Var(&c.forgetSaved, "forget-saved", "with -state-file: delete these saved apps, kept because their key is not configured (IDs saved-… from the start-up log, comma-separated, or all)")
+	fs.StringVar(&c.reportFile, "report-on-exit", "", "at shutdown, write every tenant's conformance report to this file (JUnit XML if it ends in .xml, JSON otherwise)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	return fs, c
 }
@@ -129,6 +131,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (*
 	}
 	if len(c.forgetSaved) > 0 && c.stateFile == "" {
 		return nil, usagef("-forget-saved needs -state-file")
+	}
+	if c.reportFile != "" && c.server.JournalSize < 0 {
+		return nil, usagef("-report-on-exit needs the journal: -journal-size must not be 0")
 	}
 	return c, nil
 }

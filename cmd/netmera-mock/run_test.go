@@ -50,6 +50,8 @@ func TestParseConfig(t *testing.T) {
 			want: func(c *config) {
 				c.addr, c.apiKeys, c.server.LenientOS, c.server.DeviceTokenShape = ":7000", stringsFlag{"x", "y"}, true, "legacy"
 			}},
+		{name: "report on exit", env: map[string]string{"NETMERA_MOCK_REPORT_ON_EXIT": "/out/netmera.xml"},
+			want: func(c *config) { c.reportFile = "/out/netmera.xml" }},
 		{name: "flag beats environment", args: []string{"-addr", ":1", "-api-key", "flag"}, env: map[string]string{"NETMERA_MOCK_ADDR": ":2", "NETMERA_MOCK_API_KEY": "env"},
 			want: func(c *config) { c.addr, c.apiKeys = ":1", stringsFlag{"flag"} }},
 	}
@@ -86,6 +88,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "-forget-saved without -state-file", args: []string{"-forget-saved", "all"}},
 		{name: "unknown time zone", args: []string{"-time-zone", "Nowhere/Atlantis"}},
 		{name: "time zone offset out of range", env: map[string]string{"NETMERA_MOCK_TIME_ZONE": "+25:00"}},
+		{name: "-report-on-exit without a journal", args: []string{"-report-on-exit", "r.xml", "-journal-size", "0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

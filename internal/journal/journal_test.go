@@ -410,3 +410,31 @@ func TestByteBudget(t *testing.T) {
 		t.Errorf("the newest entry kept has Seq %d, want 100", got[len(got)-1].Seq)
 	}
 }
+
+// Tenants lists every tenant with a journal, a cleared one included.
+func TestTenants(t *testing.T) {
+	j := New(10)
+	if got := j.Tenants(); len(got) != 0 {
+		t.Errorf("Tenants() of an empty journal = %q", got)
+	}
+	addN(j, "B", 1)
+	addN(j, "A", 2)
+	j.Clear("B")
+	if diff := cmp.Diff(j.Tenants(), []string{"A", "B"}); diff != "" {
+		t.Errorf("Tenants() (-got +want):\n%s", diff)
+	}
+}
+
+// What the caller adds about the answer is kept, and counts against the
+// tenant's byte budget.
+func TestAnswerFields(t *testing.T) {
+	j := NewSized(10, 1200)
+	e := added(j, Entry{Tenant: "A", Method: "GET", Path: "/p", Status: 429, NextPage: "http://h/p?offset=10", RetryAfter: "3", Fault: "f1"})
+	if e.NextPage != "http://h/p?offset=10" || e.RetryAfter != "3" || e.Fault != "f1" {
+		t.Errorf("List shows nextPage %q, retryAfter %q, fault %q", e.NextPage, e.RetryAfter, e.Fault)
+	}
+	j.Add(Entry{Tenant: "A", Method: "GET", Path: "/p", NextPage: strings.Repeat("x", 900)})
+	if n := j.Count(Filter{Tenant: "A"}); n != 1 {
+		t.Errorf("%d entries kept; a long nextPage must count against the budget and evict the first", n)
+	}
+}

@@ -42,19 +42,19 @@ func sendsHarness(tb testing.TB, opts mockserver.Options) (*harness, *state.Tena
 	return h, tn
 }
 
-// sent is what a tenant captured under a key: its kind, and its
+// emailSent is what a tenant captured under a key: its kind, and its
 // deliveries and exclusions as "extId/address" and "who:REASON", sorted.
-type sent struct {
+type emailSent struct {
 	Kind               string
 	Reached, Excluded  []string
 	DeliveriesInTotal  int
 	NotificationsOfKey int
 }
 
-func sentUnder(tb testing.TB, tn *state.Tenant, key int64) sent {
+func sentUnder(tb testing.TB, tn *state.Tenant, key int64) emailSent {
 	tb.Helper()
 	recs := tn.Notifications(state.NotificationFilter{Key: key, MaxDeliveries: 1 << 30})
-	s := sent{Reached: []string{}, Excluded: []string{}, NotificationsOfKey: len(recs)}
+	s := emailSent{Reached: []string{}, Excluded: []string{}, NotificationsOfKey: len(recs)}
 	if len(recs) == 0 {
 		return s
 	}
@@ -97,26 +97,26 @@ func TestSendEmailAndSms(t *testing.T) {
 	h, tn := sendsHarness(t, mockserver.Options{})
 	tests := []struct {
 		name, body string
-		want       sent
+		want       emailSent
 	}{
 		{"an email to a permitted address",
 			`{"target":{"email":"john.brown@example.com"},"platforms":["EMAIL"],"title":"Hi","message":"<p>Hello</p>","from":"info@netmera.com","senderName":"Netmera","subject":"Hello"}`,
-			sent{Kind: state.KindEmailSms, Reached: []string{"id1/john.brown@example.com"}, Excluded: []string{}, DeliveriesInTotal: 1, NotificationsOfKey: 1}},
+			emailSent{Kind: state.KindEmailSms, Reached: []string{"id1/john.brown@example.com"}, Excluded: []string{}, DeliveriesInTotal: 1, NotificationsOfKey: 1}},
 		{"an email to an address without permission",
 			`{"target":{"email":"user-001@example.com"},"platforms":["EMAIL"],"title":"Hi","message":"x"}`,
-			sent{Kind: state.KindEmailSms, Reached: []string{}, Excluded: []string{"user-001:NO_EMAIL_PERMISSION"}, NotificationsOfKey: 1}},
+			emailSent{Kind: state.KindEmailSms, Reached: []string{}, Excluded: []string{"user-001:NO_EMAIL_PERMISSION"}, NotificationsOfKey: 1}},
 		{"an email to an address nobody has",
 			`{"target":{"email":"target_email@example.com"},"platforms":["EMAIL"],"title":"Hi","message":"x"}`,
-			sent{Kind: state.KindEmailSms, Reached: []string{}, Excluded: []string{"target_email@example.com:UNKNOWN_ADDRESS"}, NotificationsOfKey: 1}},
+			emailSent{Kind: state.KindEmailSms, Reached: []string{}, Excluded: []string{"target_email@example.com:UNKNOWN_ADDRESS"}, NotificationsOfKey: 1}},
 		{"an SMS to a permitted number",
 			`{"target":{"msisdn":"905312345678"},"platforms":["SMS"],"title":"T","message":"Code 1","smsHeader":"NETMERA","smsIysMessageType":"N","smsIysRecipientType":"B"}`,
-			sent{Kind: state.KindEmailSms, Reached: []string{"id2/905312345678"}, Excluded: []string{}, DeliveriesInTotal: 1, NotificationsOfKey: 1}},
+			emailSent{Kind: state.KindEmailSms, Reached: []string{"id2/905312345678"}, Excluded: []string{}, DeliveriesInTotal: 1, NotificationsOfKey: 1}},
 		{"an SMS to a number without permission",
 			`{"target":{"msisdn":"905550000001"},"platforms":["SMS"],"title":"T","message":"x","smsIysMessageType":"C"}`,
-			sent{Kind: state.KindEmailSms, Reached: []string{}, Excluded: []string{"your_extId:NO_SMS_PERMISSION"}, NotificationsOfKey: 1}},
+			emailSent{Kind: state.KindEmailSms, Reached: []string{}, Excluded: []string{"your_extId:NO_SMS_PERMISSION"}, NotificationsOfKey: 1}},
 		{"an email to users by ID",
 			`{"target":{"extId":["id1","your_extId"]},"platforms":["EMAIL"],"title":"Hi","message":"x"}`,
-			sent{Kind: state.KindEmailSms, Reached: []string{"id1/john.brown@example.com"}, Excluded: []string{"your_extId:NO_EMAIL_PERMISSION"}, DeliveriesInTotal: 1, NotificationsOfKey: 1}},
+			emailSent{Kind: state.KindEmailSms, Reached: []string{"id1/john.brown@example.com"}, Excluded: []string{"your_extId:NO_EMAIL_PERMISSION"}, DeliveriesInTotal: 1, NotificationsOfKey: 1}},
 	}
 	seen := map[int64]bool{}
 	for _, tt := range tests {
@@ -210,7 +210,7 @@ func TestSendEmailWithAttachment(t *testing.T) {
 	if r.Status != http.StatusOK || string(r.Body) != "{}\n" || r.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("sendEmailWithAttachment = %v, want 200 {}", r)
 	}
-	want := sent{Kind: state.KindEmailAttachment, Reached: []string{"id1/john.brown@example.com"}, Excluded: []string{},
+	want := emailSent{Kind: state.KindEmailAttachment, Reached: []string{"id1/john.brown@example.com"}, Excluded: []string{},
 		DeliveriesInTotal: 1, NotificationsOfKey: 1}
 	if diff := cmp.Diff(want, sentUnder(t, tn, 12)); diff != "" {
 		t.Errorf("what the fake sent under key 12 (-want +got):\n%s", diff)

@@ -109,6 +109,11 @@
 //		GetPushStats(ctx context.Context, notificationKey int64) (PushStats, error)
 //		AllPushResults(ctx context.Context, q PushResultQuery) ([]PushResult, error)
 //	}
+//	type InboxClient interface {
+//		GetAllInbox(ctx context.Context, extID string, status int) ([]InboxMessage, error)
+//		GetInboxMessage(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
+//		ChangeInboxStatus(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
+//	}
 //
 // A case runs when the client has every method it calls, and is skipped
 // otherwise, saying which method is missing. A run where no case can run

@@ -38,4 +38,5 @@ var groups = []group{
 	{"approval", approvalCases},
 	{"notifications", notificationCases},
 	{"pushresults", pushResultCases},
+	{"inbox", inboxCases},
 }

@@ -21,6 +21,7 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[ApprovalClient](),
 	reflect.TypeFor[NotificationClient](),
 	reflect.TypeFor[PushResultClient](),
+	reflect.TypeFor[InboxClient](),
 }
 
 // ifaceOf names the interface of each method: "TagUsers" →

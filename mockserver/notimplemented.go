@@ -16,17 +16,7 @@ var notImplemented = []struct{ method, path string }{
 	{http.MethodGet, "app/events"},
 	{http.MethodPost, "addTesters"},
 	{http.MethodPost, "fireEvents"},
-	{http.MethodPost, "sendEmailAndSms"},
-	{http.MethodPost, "sendBulkEmail"},
-	// Netmera documents it on host netmera.com, not restapi.netmera.com; the
-	// fake answers it on its own host, as every other endpoint.
-	{http.MethodPost, "sendEmailWithAttachment"},
 	{http.MethodPost, "geofence/add"},
-	{http.MethodPost, "inbox/getAllInbox"},
-	{http.MethodGet, "inbox/get"},
-	{http.MethodPost, "inbox/statusChange"},
-	{http.MethodPost, "targeting/count"},
-	{http.MethodPost, "targeting/count-batch"},
 }
 
 func (s *Server) notImplemented(w http.ResponseWriter, r *http.Request) {

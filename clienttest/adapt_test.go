@@ -33,6 +33,7 @@ func funcsOf(c *refclient.Client) clienttest.Funcs {
 		CreateNotificationDefinition: c.CreateNotificationDefinition, SendNotification: c.SendNotification,
 		SendBulkNotification: c.SendBulkNotification,
 		GetPushStats:         c.GetPushStats, AllPushResults: c.AllPushResults,
+		GetAllInbox: c.GetAllInbox, GetInboxMessage: c.GetInboxMessage, ChangeInboxStatus: c.ChangeInboxStatus,
 		RegisterUsers: c.RegisterUsers, DeleteUsers: c.DeleteUsers,
 		FireEvents: c.FireEvents,
 	}
@@ -73,7 +74,7 @@ func TestFuncsWithoutAsAPIError(t *testing.T) {
 		return &f, nil
 	}, noLive)
 	want := []string{"auth/bad-key-2010", "auth/bad-key-401", "users/delete-unknown-5016", "segments/unknown-5042", "approval/unknown-5003",
-		"notifications/send-unknown-key-5003", "pushresults/stats-unknown-5003"}
+		"notifications/send-unknown-key-5003", "pushresults/stats-unknown-5003", "inbox/status-16-2001"}
 	if diff := cmp.Diff(want, res.failedLeaves()); diff != "" {
 		t.Errorf("failed cases (-want +got):\n%s", diff)
 	}
@@ -211,7 +212,8 @@ func TestRunFailsWhenNoCaseCanRun(t *testing.T) {
 					"clienttest.UserClient (TagUsers, UntagUsers, DeleteUsersPermanently), clienttest.RegistrationClient (RegisterUsers, DeleteUsers), " +
 					"clienttest.ProfileClient (SetProfileAttributes,",
 				"clienttest.ApprovalClient (SendPushApproval), clienttest.NotificationClient (CreateNotificationDefinition, SendNotification, SendBulkNotification), " +
-					"clienttest.PushResultClient (GetPushStats, AllPushResults), clienttest.EventClient (FireEvents).\n",
+					"clienttest.PushResultClient (GetPushStats, AllPushResults), clienttest.InboxClient (GetAllInbox, GetInboxMessage, ChangeInboxStatus), " +
+					"clienttest.EventClient (FireEvents).\n",
 			},
 		},
 		{

@@ -19,9 +19,9 @@ import (
 //   - has methods of UserClient, RegistrationClient, ProfileClient,
 //     CategoryClient, DeviceClient, SegmentClient, ChannelClient,
 //     AddressClient, WhatsAppClient, ApprovalClient, NotificationClient,
-//     PushResultClient and EventClient, with their signatures (the cases of
-//     a method it lacks are skipped), or is a Funcs that adapts a client
-//     shaped otherwise;
+//     PushResultClient, InboxClient and EventClient, with their signatures
+//     (the cases of a method it lacks are skipped), or is a Funcs that
+//     adapts a client shaped otherwise;
 //   - returns every Netmera error it receives as an error from which
 //     errors.As extracts an APIError (or that Funcs.AsAPIError reads).
 //
@@ -317,4 +317,31 @@ type PushResult struct {
 type PushResultClient interface {
 	GetPushStats(ctx context.Context, notificationKey int64) (PushStats, error)
 	AllPushResults(ctx context.Context, q PushResultQuery) ([]PushResult, error)
+}
+
+// InboxMessage is a message of a user's inbox as inbox/getAllInbox and
+// inbox/get show it. ExtID is read from the member Netmera spells
+// "extID"; Status is READ, UNREAD or DELETED; Sts is when the message
+// arrived, in epoch milliseconds.
+type InboxMessage struct {
+	PushInstanceID int64
+	MsgID          int64
+	ExtID          string
+	Title          string
+	Message        string
+	Status         string
+	Sts            int64
+}
+
+// InboxClient reads and changes users' inboxes (inbox/getAllInbox,
+// inbox/get, inbox/statusChange). Statuses are Netmera's integers: 1
+// read, 2 unread, 4 deleted, and for GetAllInbox a mask of them (3 read
+// and unread, 7 all), sent as JSON numbers. GetAllInbox returns every
+// message of the mask, newest first, sending each page's prms.index back
+// until a page comes without it. GetInboxMessage reports found false, and
+// no error, when Netmera answers 204 for an unknown push instance ID.
+type InboxClient interface {
+	GetAllInbox(ctx context.Context, extID string, status int) ([]InboxMessage, error)
+	GetInboxMessage(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
+	ChangeInboxStatus(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
 }

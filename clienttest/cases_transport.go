@@ -138,6 +138,24 @@ func (e *env) samples(c Funcs) []sample {
 		msisdns := []string{msisdn}
 		write(fmt.Sprintf("AddMsisdn(ctx, %q)", msisdns), func(ctx context.Context) error { return c.AddMsisdn(ctx, msisdns) })
 	}
+	if c.GetAllInbox != nil {
+		read(fmt.Sprintf("GetAllInbox(ctx, %q, 7)", id), func(ctx context.Context) error {
+			_, err := c.GetAllInbox(ctx, id, 7)
+			return err
+		})
+	}
+	if c.GetInboxMessage != nil {
+		read(fmt.Sprintf("GetInboxMessage(ctx, %d)", int64(unknownPiid)), func(ctx context.Context) error {
+			_, _, err := c.GetInboxMessage(ctx, unknownPiid)
+			return err
+		})
+	}
+	if c.ChangeInboxStatus != nil {
+		piids := []int64{unknownPiid}
+		write(fmt.Sprintf("ChangeInboxStatus(ctx, %q, %v, 1)", id, piids), func(ctx context.Context) error {
+			return c.ChangeInboxStatus(ctx, id, piids, 1)
+		})
+	}
 	if c.SendPushApproval != nil && !e.live() {
 		msgs := []int64{fixtures.ExampleMessageID}
 		write(fmt.Sprintf("SendPushApproval(ctx, %v)", msgs), func(ctx context.Context) error { return c.SendPushApproval(ctx, msgs) })

@@ -113,6 +113,11 @@
 //		GetPushStats(ctx context.Context, notificationKey int64) (PushStats, error)
 //		AllPushResults(ctx context.Context, q PushResultQuery) ([]PushResult, error)
 //	}
+//	type InboxClient interface {
+//		GetAllInbox(ctx context.Context, extID string, status int) ([]InboxMessage, error)
+//		GetInboxMessage(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
+//		ChangeInboxStatus(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
+//	}
 //	type EventClient interface {
 //		FireEvents(ctx context.Context, events []Event) error
 //	}

@@ -100,6 +100,11 @@ type Funcs struct {
 	// The method of EventClient.
 	FireEvents func(ctx context.Context, events []Event) error
 
+	// The methods of InboxClient.
+	GetAllInbox       func(ctx context.Context, extID string, status int) ([]InboxMessage, error)
+	GetInboxMessage   func(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
+	ChangeInboxStatus func(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
+
 	// AsAPIError, when set, reads Netmera's code and text from an error
 	// the client returned, for a client whose errors do not implement
 	// APIError: ok is false for an error that carries none (a network

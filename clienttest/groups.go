@@ -38,5 +38,6 @@ var groups = []group{
 	{"approval", approvalCases},
 	{"notifications", notificationCases},
 	{"pushresults", pushResultCases},
+	{"inbox", inboxCases},
 	{"events", eventCases},
 }

@@ -22,6 +22,7 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[ApprovalClient](),
 	reflect.TypeFor[NotificationClient](),
 	reflect.TypeFor[PushResultClient](),
+	reflect.TypeFor[InboxClient](),
 	reflect.TypeFor[EventClient](),
 }
 

@@ -59,6 +59,8 @@ func TestCaseNamesAreStable(t *testing.T) {
 		"notifications/bulk-returns-key", "notifications/bulk-targets",
 		"pushresults/stats", "pushresults/stats-unknown-5003", "pushresults/by-key-follow-nextPage",
 		"pushresults/by-user", "pushresults/no-results",
+		"inbox/get-all-follow-prms", "inbox/get-all-status-mask", "inbox/unknown-user", "inbox/status-16-2001",
+		"inbox/get", "inbox/get-unknown-204", "inbox/status-change",
 		"events/fire", "events/batches-over-1000",
 	}
 	if diff := cmp.Diff(clienttest.CaseNames(), want); diff != "" {
@@ -85,9 +87,10 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 				"users/register-batches-over-1000", "events/batches-over-1000"},
 			exactly: true},
 		{name: "ignores nextPage", defects: refclient.Defects{IgnoreNextPage: true},
-			wantFail: []string{"devices/all-tokens-follow-nextPage", "segments/users-follow-nextPage", "pushresults/by-key-follow-nextPage"},
-			exactly:  true,
-			want:     []string{"following nextPage until a page has none (1 page(s) were fetched, at least 3 were needed)"}},
+			wantFail: []string{"devices/all-tokens-follow-nextPage", "segments/users-follow-nextPage", "pushresults/by-key-follow-nextPage", "inbox/get-all-follow-prms",
+				"inbox/get-all-status-mask"},
+			exactly: true,
+			want:    []string{"following nextPage until a page has none (1 page(s) were fetched, at least 3 were needed)"}},
 		// The three defects of issue 11, each failing the case that guards
 		// against it and saying what the client did.
 		{name: "notificationKey as a JSON number", defects: refclient.Defects{NumericKey: true},
@@ -134,7 +137,8 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 			notWant: []string{"an empty body is not JSON"}},
 		{name: "swallows the error code", defects: refclient.Defects{SwallowCodes: true},
 			wantFail: []string{"auth/bad-key-2010", "auth/bad-key-401", "users/delete-unknown-5016", "segments/unknown-5042", "approval/unknown-5003",
-				"notifications/send-unknown-key-5003", "pushresults/stats-unknown-5003"}},
+				"notifications/send-unknown-key-5003", "pushresults/stats-unknown-5003",
+				"inbox/status-16-2001"}},
 		{name: "object where an array is required", defects: refclient.Defects{ObjectBodies: true},
 			wantFail: []string{"profile/set-array-body", "profile/unset", "profile/push-pull", "categories/set-array-body", "approval/array-body",
 				"users/register", "events/fire"}},
@@ -142,8 +146,15 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 			wantFail: []string{"events/fire"},
 			want:     []string{`Netmera reads an event's attributes as members of the event object, beside "extId" and "name"`}},
 		{name: "parses empty 200 bodies as JSON", defects: refclient.Defects{JSONEveryResponse: true},
-			wantFail: []string{"transport/empty-200-body"},
+			wantFail: []string{"transport/empty-200-body", "inbox/get-unknown-204"},
 			want:     []string{"no error: the fake acknowledged the write with 200 and an empty body, as Netmera does, and an empty body is not JSON to parse"}},
+		{name: "inbox status as a text", defects: refclient.Defects{StatusAsText: true},
+			wantFail: []string{"inbox/get-all-follow-prms", "inbox/get-all-status-mask", "inbox/status-change"},
+			want: []string{`"status" of every inbox/getAllInbox request to be a JSON integer, as Netmera wants it; request 1 sends "3"`,
+				`answer: {"code":2004,"error":"Field 'status' should be an integer"}`}},
+		{name: "stops the inbox after its first page", defects: refclient.Defects{IgnoreNextPage: true},
+			wantFail: []string{"inbox/get-all-follow-prms", "inbox/get-all-status-mask"},
+			want:     []string{"all 49 messages of the mask, each once, newest first, sending each page's prms.index back until a page comes without it (1 page(s) were fetched, 3 were needed); got 20"}},
 		{name: "no X-netmera-os", defects: refclient.Defects{NoOSHeader: true},
 			wantFail: []string{"segments/os-header", "segments/users-os-header"}},
 		{name: "no Content-Type", defects: refclient.Defects{NoContentType: true},
@@ -217,7 +228,7 @@ func TestMissingInterfacesAreSkipped(t *testing.T) {
 		return tagsOnly{refclient.New(baseURL, apiKey, hc, refclient.Defects{})}, nil
 	}, noLive)
 	mustNotFail(t, res)
-	want := []string{"addresses", "approval", "categories", "devices", "email", "events", "live", "notifications", "profile", "pushresults", "segments", "sms",
+	want := []string{"addresses", "approval", "categories", "devices", "email", "events", "inbox", "live", "notifications", "profile", "pushresults", "segments", "sms",
 		"users/delete", "users/register", "users/register-batches-over-1000", "whatsapp"}
 	if diff := cmp.Diff(keys(res.skipped), want); diff != "" {
 		t.Errorf("skipped (-got +want):\n%s", diff)

@@ -103,6 +103,7 @@ func Cases() []Case {
 		profileDeletionCases(), deviceCases(), tokenCases(), segmentCases(), messageCases(), channelCases(), notificationCases(),
 		addressCases(), whatsAppCases(),
 		registrationCases(), appDataCases(), eventCases(), geofenceCases(),
+		emailSendCases(), inboxCases(), targetingCases(),
 	} {
 		all = append(all, group...)
 	}

@@ -97,8 +97,12 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 		s.fail(x, err)
 		return
 	}
-	if out == nil { // Netmera's empty 200 of a write
+	switch out.(type) {
+	case nil: // Netmera's empty 200 of a write
 		x.WriteHeader(http.StatusOK)
+		return
+	case noContent:
+		x.WriteHeader(http.StatusNoContent)
 		return
 	}
 	writeJSON(x, http.StatusOK, out)

@@ -186,9 +186,16 @@ func TestUnreadableBodies(t *testing.T) {
 		}
 		for _, b := range bodies {
 			t.Run(path+" "+b.name, func(t *testing.T) {
+				want := invalidJSON
+				if path == "/rest/3.0/sendEmailWithAttachment" { // a multipart form, so it says which
+					want = notMultipart(`Content-Type "application/json"`)
+					if b.body == "" { // sent without a Content-Type
+						want = notMultipart("Content-Type missing")
+					}
+				}
 				before := h.MustState(t, testKey)
 				call := route + " " + b.name
-				wantError(t, call, h.Do(t, method, path, b.body), http.StatusBadRequest, invalidJSON)
+				wantError(t, call, h.Do(t, method, path, b.body), http.StatusBadRequest, want)
 				h.wantUnchanged(t, call, before)
 			})
 		}

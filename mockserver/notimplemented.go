@@ -9,18 +9,7 @@ import (
 // serve yet. They answer 501 with a problem detail naming the endpoint
 // (after the API key is checked, as on every endpoint), so that a client
 // never mistakes a missing feature for a silent success.
-var notImplemented = []struct{ method, path string }{
-	{http.MethodPost, "sendEmailAndSms"},
-	{http.MethodPost, "sendBulkEmail"},
-	// Netmera documents it on host netmera.com, not restapi.netmera.com; the
-	// fake answers it on its own host, as every other endpoint.
-	{http.MethodPost, "sendEmailWithAttachment"},
-	{http.MethodPost, "inbox/getAllInbox"},
-	{http.MethodGet, "inbox/get"},
-	{http.MethodPost, "inbox/statusChange"},
-	{http.MethodPost, "targeting/count"},
-	{http.MethodPost, "targeting/count-batch"},
-}
+var notImplemented = []struct{ method, path string }{}
 
 func (s *Server) notImplemented(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, r, http.StatusNotImplemented,

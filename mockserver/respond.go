@@ -21,6 +21,10 @@ func statusOf(e *state.Error, authStatus int) int {
 	}
 }
 
+// noContent is an endpoint's answer of 204 with no body at all, as
+// inbox/get answers an unknown message.
+type noContent struct{}
+
 // envelope is Netmera's error body.
 type envelope struct {
 	Code  int    `json:"code"`

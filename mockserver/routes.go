@@ -90,10 +90,18 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "getPushResult", s.getPushResult, 0)
 
 	// Email and SMS sends.
+	s.handle(http.MethodPost, "sendEmailAndSms", s.sendEmailAndSms, objectBody)
+	s.handle(http.MethodPost, "sendBulkEmail", s.sendBulkEmail, objectBody)
+	s.handle(http.MethodPost, "sendEmailWithAttachment", s.sendEmailWithAttachment, 0) // multipart/form-data
 
 	// Inbox.
+	s.handle(http.MethodPost, "inbox/getAllInbox", s.getAllInbox, objectBody)
+	s.handle(http.MethodGet, "inbox/get", s.getInboxMessage, 0)
+	s.handle(http.MethodPost, "inbox/statusChange", s.inboxStatusChange, objectBody)
 
 	// Targeting counts.
+	s.handle(http.MethodPost, "targeting/count", s.targetingCount, objectBody)
+	s.handle(http.MethodPost, "targeting/count-batch", s.targetingCountBatch, objectBody)
 
 	// Netmera endpoints the fake does not implement yet answer 501.
 	for _, ep := range notImplemented {
@@ -148,7 +156,8 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 
 // apiFunc is one Netmera endpoint: it acts on the caller's tenant with the
 // request the chain parsed and validated, and returns the response body
-// (nil for Netmera's empty 200) or an error carrying Netmera's code.
+// (nil for Netmera's empty 200, noContent{} for a 204) or an error
+// carrying Netmera's code.
 type apiFunc func(t *state.Tenant, c *call) (any, error)
 
 // flags say what an endpoint's request looks like, for the chain.

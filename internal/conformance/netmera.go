@@ -1,6 +1,10 @@
 package conformance
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/netmera-mock/netmera-mock/internal/journal"
+)
 
 // What Netmera documents that the rules judge requests by. The fake
 // accepts more than this on purpose (its -single-object auto policy takes
@@ -67,14 +71,9 @@ var opaqueMembers = map[string]bool{"profile": true, "message": true, "params": 
 
 // keyParams are query parameter names that carry an API key, compared
 // without case, '-' or '_'.
-var keyParams = map[string]bool{
-	"apikey": true, "key": true, "xnetmeraapikey": true, "netmeraapikey": true, "restapikey": true, "accesskey": true,
-}
-
-var separators = strings.NewReplacer("-", "", "_", "")
 
 func isKeyParam(name string) bool {
-	return keyParams[strings.ToLower(separators.Replace(name))]
+	return journal.IsSecretParam(name)
 }
 
 // endpointName is a Netmera path without its prefix ("tagUsers"), or ""

@@ -180,6 +180,9 @@ func (c *checker) bodyOnGet() []Finding {
 // keyID is state.KeyID(v), computed once per value: a keyed hash per
 // header of every request would cost a long journal seconds.
 func (c *checker) keyID(v string) string {
+	if isMaskedKey(v) { // the journal masked it already
+		return v
+	}
 	id, ok := c.keyIDs[v]
 	if !ok {
 		id = state.KeyID(v)
@@ -220,4 +223,19 @@ func (c *checker) apiKeyPlacement() []Finding {
 		}
 		return strings.Join(details, "; ")
 	})
+}
+
+// isMaskedKey reports whether v is a key as the journal shows it masked:
+// "key-" and 8 hex digits.
+func isMaskedKey(v string) bool {
+	rest, ok := strings.CutPrefix(v, "key-")
+	if !ok || len(rest) != 8 {
+		return false
+	}
+	for _, c := range rest {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

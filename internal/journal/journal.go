@@ -332,6 +332,7 @@ func (e *Entry) extIDs() []string {
 func (e Entry) view() Entry {
 	e.ExtIDs = e.extIDs()
 	e.Header = maskHeader(e.Header)
+	e.Query = maskQuery(e.Query)
 	e.Body = storeJSON(e.Body, e.bodySize)
 	e.Response = storeJSON(e.Response, e.respSize)
 	return e

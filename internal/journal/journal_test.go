@@ -438,3 +438,29 @@ func TestAnswerFields(t *testing.T) {
 		t.Errorf("%d entries kept; a long nextPage must count against the budget and evict the first", n)
 	}
 }
+
+// TestQueryMasking: a key sent in the query (?api_key=, ?apiKey=, ?key=)
+// is shown masked, as in a header; other parameters are kept as sent.
+func TestQueryMasking(t *testing.T) {
+	const key = "nm-SECRET-0123456789abcdef"
+	tests := []struct {
+		query, want string
+	}{
+		{"extId=id1&max=10", "extId=id1&max=10"},
+		{"api_key=" + key + "&extId=id1", "api_key=" + maskValue(key) + "&extId=id1"},
+		{"apiKey=" + key, "apiKey=" + maskValue(key)},
+		{"X-Netmera-Api-Key=" + key, "X-Netmera-Api-Key=" + maskValue(key)},
+		{"key=" + key + "&key=" + key, "key=" + maskValue(key) + "&key=" + maskValue(key)},
+		{"token=device-token", "token=device-token"},
+	}
+	for _, tt := range tests {
+		j := New(1)
+		e := added(j, Entry{Tenant: "T", Path: "/rest/3.0/getDevices", Query: tt.query})
+		if e.Query != tt.want {
+			t.Errorf("Query %q is shown as %q, want %q", tt.query, e.Query, tt.want)
+		}
+		if strings.Contains(e.Query, "SECRET") {
+			t.Errorf("Query %q shows the key in clear: %q", tt.query, e.Query)
+		}
+	}
+}

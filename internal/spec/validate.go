@@ -124,7 +124,9 @@ func (v *Validator) OperationID(r *http.Request) (id string, ok bool) {
 // It follows the fake's reading of requests: the body is JSON whatever its
 // Content-Type; it must be exactly one JSON value; a null member counts as
 // absent and a null list element its type's zero value, as Go's decoder
-// reads them. API keys are not checked. A request that passes may still be
+// reads them. A body the operation takes in another media type only (the
+// multipart form of sendEmailWithAttachment) is checked as sent; one of
+// another Content-Type is then invalid (2009). API keys are not checked. A request that passes may still be
 // refused by the handler for what a schema cannot say (an unknown user, an
 // empty tag, every profile entry skipped).
 func (v *Validator) ValidateRequest(r *http.Request, body []byte) error {
@@ -134,14 +136,20 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) error {
 	}
 	req := r.Clone(r.Context())
 	req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
-	if route.Operation.RequestBody != nil {
+	switch schema := BodySchema(route.Operation); {
+	case schema != nil:
 		if !json.Valid(body) {
 			return invalidJSON(nil)
 		}
-		data := normalizeNulls(body, BodySchema(route.Operation))
+		data := normalizeNulls(body, schema)
 		req.Header.Set("Content-Type", "application/json")
 		req.Body = io.NopCloser(bytes.NewReader(data))
 		req.ContentLength = int64(len(data))
+	case route.Operation.RequestBody != nil:
+		// A body of another media type (a multipart form) is checked as
+		// sent, its Content-Type included.
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.ContentLength = int64(len(body))
 	}
 	input := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: v.reqOpts}
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {

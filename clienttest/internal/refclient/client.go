@@ -38,6 +38,7 @@ type Defects struct {
 	NumericKey        bool   // sends sendNotification's notificationKey as a JSON number, not a text
 	UnbatchedSends    bool   // sends every ID and token of a SendNotification in one request
 	FirstResultPage   bool   // reads only the first page of getPushResult
+	StatusAsText      bool   // sends inbox statuses as JSON texts ("2") where Netmera wants numbers
 }
 
 // MaxIDs is Netmera's limit of unique identifiers per request.
@@ -270,4 +271,5 @@ var _ interface {
 	clienttest.PushResultClient
 	clienttest.RegistrationClient
 	clienttest.EventClient
+	clienttest.InboxClient
 } = (*Client)(nil)

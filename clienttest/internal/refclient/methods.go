@@ -387,3 +387,60 @@ func (c *Client) FireEvents(ctx context.Context, events []clienttest.Event) erro
 	}
 	return nil
 }
+
+// Inbox.
+
+type inboxMessage struct {
+	PushInstanceID int64  `json:"pushInstanceId"`
+	MsgID          int64  `json:"msgId"`
+	ExtID          string `json:"extID"`
+	Title          string `json:"title"`
+	Message        string `json:"message"`
+	Status         string `json:"status"`
+	Sts            int64  `json:"sts"`
+}
+
+func (m inboxMessage) public() clienttest.InboxMessage { return clienttest.InboxMessage(m) }
+
+// status is an inbox status as the request carries it.
+func (c *Client) status(st int) any {
+	if c.d.StatusAsText {
+		return strconv.Itoa(st)
+	}
+	return st
+}
+
+func (c *Client) GetAllInbox(ctx context.Context, extID string, status int) ([]clienttest.InboxMessage, error) {
+	var all []clienttest.InboxMessage
+	body := map[string]any{"extId": extID, "status": c.status(status)}
+	for {
+		var page struct {
+			Msgs []inboxMessage `json:"msgs"`
+			Prms *struct {
+				Index int64 `json:"index"`
+			} `json:"prms"`
+		}
+		if err := c.do(ctx, http.MethodPost, c.endpoint("inbox/getAllInbox", nil), body, "", &page); err != nil {
+			return nil, err
+		}
+		for _, m := range page.Msgs {
+			all = append(all, m.public())
+		}
+		if page.Prms == nil || len(page.Msgs) == 0 || c.d.IgnoreNextPage {
+			return all, nil
+		}
+		body["prms"] = map[string]int64{"index": page.Prms.Index}
+	}
+}
+
+func (c *Client) GetInboxMessage(ctx context.Context, pushInstanceID int64) (clienttest.InboxMessage, bool, error) {
+	var m *inboxMessage // stays nil on a 204, which has no body
+	if err := c.get(ctx, "inbox/get", url.Values{"piid": {strconv.FormatInt(pushInstanceID, 10)}}, &m); err != nil || m == nil {
+		return clienttest.InboxMessage{}, false, err
+	}
+	return m.public(), true, nil
+}
+
+func (c *Client) ChangeInboxStatus(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error {
+	return c.post(ctx, "inbox/statusChange", map[string]any{"extId": extID, "piids": pushInstanceIDs, "st": c.status(status)})
+}

@@ -256,7 +256,7 @@ type exchange struct {
 	start   time.Time
 	dropped bool // no answer reached the client
 
-	tenant    string       // the tenant's id, once the key named one
+	tenant    string       // the tenant's id, once the key named one (or a control write acted on it)
 	journaled bool         // the request goes to the journal
 	body      []byte       // the request body, read once
 	response  bytes.Buffer // what was written, when journaled
@@ -361,6 +361,9 @@ func (s *Server) finish(x *exchange, r *http.Request) {
 		s.journal.Add(journal.Entry{Time: x.start, Tenant: x.tenant, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 			Header: r.Header, Body: x.body, Status: status, Response: x.responseBody(), Notes: x.notes,
 			DurationMS: float64(time.Since(x.start).Microseconds()) / 1000})
+	}
+	if x.tenant != "" {
+		s.watch.changed(x.tenant) // one atomic load when no inspector watches
 	}
 	if s.log.Enabled(r.Context(), slog.LevelDebug) {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status,

@@ -123,7 +123,8 @@ func allowedMethods(router *mux.Router, r *http.Request) []string {
 
 // controlAllowed enforces Options.NoControl and Options.AdminToken on
 // /_mock/, answering the refusal itself. Health and readiness stay open,
-// for container health checks.
+// for container health checks; the inspector's page (not its data) is
+// open under the admin token, which it asks for.
 func (s *Server) controlAllowed(w http.ResponseWriter, r *http.Request) bool {
 	switch r.URL.Path {
 	case controlPrefix + "health", controlPrefix + "ready":
@@ -133,8 +134,8 @@ func (s *Server) controlAllowed(w http.ResponseWriter, r *http.Request) bool {
 		writeProblem(w, r, http.StatusNotFound, "The control API is turned off on this server.")
 		return false
 	}
-	if s.opts.AdminToken == "" {
-		return true
+	if s.opts.AdminToken == "" || isUI(r.URL.Path) {
+		return true // the inspector's page holds no data: it asks for the token to fetch any
 	}
 	// The scheme is case-insensitive (RFC 9110); a bare token is no Bearer.
 	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -156,16 +157,12 @@ type controlFunc func(s *Server, r *http.Request, t *state.Tenant, id string) (i
 // and writes the endpoint's answer, or its error as a problem detail.
 func tenantControl(fn controlFunc) ctlHandler {
 	return func(s *Server, w http.ResponseWriter, r *http.Request) {
-		key := r.Header.Get(apiKeyHeader)
-		t, err := s.store.Lookup(key)
-		if errors.Is(err, state.ErrTenantLimit) {
-			writeProblem(w, r, http.StatusServiceUnavailable, fmt.Sprintf(
-				"netmera-mock already serves its limit of %d apps (-max-tenants): this key gets no app of its own", s.store.MaxTenants()))
+		t, ok := s.controlTenant(w, r)
+		if !ok {
 			return
 		}
-		if err != nil {
-			writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
-			return
+		if r.Method != http.MethodGet {
+			tenantChanged(w, t) // the inspector's streams hear of it
 		}
 		status, body, err := fn(s, r, t, t.ID())
 		if err != nil {
@@ -187,6 +184,23 @@ func tenantControl(fn controlFunc) ctlHandler {
 		}
 		writeJSON(w, status, body)
 	}
+}
+
+// controlTenant returns the tenant X-netmera-api-key names, or answers
+// the refusal: the API's own envelope for an unknown key, a problem
+// detail when the tenant limit keeps a new key out.
+func (s *Server) controlTenant(w http.ResponseWriter, r *http.Request) (*state.Tenant, bool) {
+	t, err := s.store.Lookup(r.Header.Get(apiKeyHeader))
+	if errors.Is(err, state.ErrTenantLimit) {
+		writeProblem(w, r, http.StatusServiceUnavailable, fmt.Sprintf(
+			"netmera-mock already serves its limit of %d apps (-max-tenants): this key gets no app of its own", s.store.MaxTenants()))
+		return nil, false
+	}
+	if err != nil {
+		writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
+		return nil, false
+	}
+	return t, true
 }
 
 // notFound is a control error answered 404: what was asked for does not

@@ -168,8 +168,15 @@
     authShown = false;
     $('connect').hidden = true;
     $('change-app').hidden = false;
+    // Another app may have been open: nothing of it stays.
     Requests.reset();
     Notifications.stale = true;
+    Notifications.defs.clear();
+    $('notif-list').replaceChildren();
+    Users.query = null;
+    Users.segments = null;
+    $('user-result').replaceChildren();
+    Object.assign(seen, { first: 0, last: 0, generation: -1 });
     route();
     startStream();
   }

@@ -27,7 +27,13 @@ func funcsOf(c *refclient.Client) clienttest.Funcs {
 		GetSegments: c.GetSegments, GetSegmentUsers: c.GetSegmentUsers,
 		EnableMail: c.EnableMail, DisableMail: c.DisableMail, UpdateEmail: c.UpdateEmail,
 		EnableSms: c.EnableSms, DisableSms: c.DisableSms, UpdateMsisdn: c.UpdateMsisdn,
-		SendPushApproval: c.SendPushApproval,
+		AddEmail: c.AddEmail, RemoveEmail: c.RemoveEmail, AddMsisdn: c.AddMsisdn, RemoveMsisdn: c.RemoveMsisdn,
+		EnableWhatsApp: c.EnableWhatsApp, DisableWhatsApp: c.DisableWhatsApp, UpdateWhatsApp: c.UpdateWhatsApp, RemoveWhatsApp: c.RemoveWhatsApp,
+		SendPushApproval:             c.SendPushApproval,
+		CreateNotificationDefinition: c.CreateNotificationDefinition, SendNotification: c.SendNotification,
+		SendBulkNotification: c.SendBulkNotification,
+		GetPushStats:         c.GetPushStats, AllPushResults: c.AllPushResults,
+		GetAllInbox: c.GetAllInbox, GetInboxMessage: c.GetInboxMessage, ChangeInboxStatus: c.ChangeInboxStatus,
 	}
 }
 
@@ -65,7 +71,8 @@ func TestFuncsWithoutAsAPIError(t *testing.T) {
 		f := funcsOf(refclient.New(baseURL, apiKey, hc, refclient.Defects{PlainErrors: true}))
 		return &f, nil
 	}, noLive)
-	want := []string{"auth/bad-key-2010", "auth/bad-key-401", "users/delete-unknown-5016", "segments/unknown-5042", "approval/unknown-5003"}
+	want := []string{"auth/bad-key-2010", "auth/bad-key-401", "users/delete-unknown-5016", "segments/unknown-5042", "approval/unknown-5003",
+		"notifications/send-unknown-key-5003", "pushresults/stats-unknown-5003", "inbox/status-16-2001"}
 	if diff := cmp.Diff(want, res.failedLeaves()); diff != "" {
 		t.Errorf("failed cases (-want +got):\n%s", diff)
 	}
@@ -201,7 +208,8 @@ func TestRunFailsWhenNoCaseCanRun(t *testing.T) {
 			want: []string{
 				"clienttest.Run: no case can run, so the run would test nothing: client clienttest_test.nothing has none of the methods of " +
 					"clienttest.UserClient (TagUsers, UntagUsers, DeleteUsersPermanently), clienttest.ProfileClient (SetProfileAttributes,",
-				"clienttest.ApprovalClient (SendPushApproval).\n",
+				"clienttest.ApprovalClient (SendPushApproval), clienttest.NotificationClient (CreateNotificationDefinition, SendNotification, SendBulkNotification), " +
+					"clienttest.PushResultClient (GetPushStats, AllPushResults), clienttest.InboxClient (GetAllInbox, GetInboxMessage, ChangeInboxStatus).\n",
 			},
 		},
 		{

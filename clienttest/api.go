@@ -17,9 +17,11 @@ import (
 //   - sends every request to baseURL through hc, and through nothing else;
 //   - sends apiKey in the X-netmera-api-key header of every request;
 //   - has methods of UserClient, ProfileClient, CategoryClient,
-//     DeviceClient, SegmentClient, ChannelClient and ApprovalClient, with
-//     their signatures (the cases of a method it lacks are skipped), or is
-//     a Funcs that adapts a client shaped otherwise;
+//     DeviceClient, SegmentClient, ChannelClient, AddressClient,
+//     WhatsAppClient, ApprovalClient, NotificationClient, PushResultClient
+//     and InboxClient, with their signatures (the cases of a method it
+//     lacks are skipped), or is a Funcs that adapts a client shaped
+//     otherwise;
 //   - returns every Netmera error it receives as an error from which
 //     errors.As extracts an APIError (or that Funcs.AsAPIError reads).
 //
@@ -150,8 +152,156 @@ type ChannelClient interface {
 	UpdateMsisdn(ctx context.Context, extID, msisdn string) error
 }
 
+// AddressClient uploads and removes email addresses and MSISDNs
+// (addEmail, addMsisdn, removeEmail, removeMsisdn). An uploaded address
+// that no user has becomes a user of its own in Netmera. A remove method
+// must call the remove endpoint: updateEmail and updateMsisdn with an
+// empty value do not remove the address.
+type AddressClient interface {
+	AddEmail(ctx context.Context, emails []string) error
+	RemoveEmail(ctx context.Context, extID string) error
+	AddMsisdn(ctx context.Context, msisdns []string) error
+	RemoveMsisdn(ctx context.Context, extID string) error
+}
+
+// WhatsAppClient manages WhatsApp permission and numbers (enableWhatsApp,
+// disableWhatsApp, updateWhatsApp, removeWhatsApp). The list methods split
+// more than 1000 IDs into several requests; UpdateWhatsApp replaces the
+// user's numbers, and RemoveWhatsApp clears them (an update with no number
+// stores an empty one instead).
+type WhatsAppClient interface {
+	EnableWhatsApp(ctx context.Context, extIDs []string) error
+	DisableWhatsApp(ctx context.Context, extIDs []string) error
+	UpdateWhatsApp(ctx context.Context, extID string, numbers []string) error
+	RemoveWhatsApp(ctx context.Context, extID string) error
+}
+
 // ApprovalClient approves push messages waiting for approval
 // (sendPushApproval, whose body is a JSON array of {"messageId": N}).
 type ApprovalClient interface {
 	SendPushApproval(ctx context.Context, messageIDs []int64) error
+}
+
+// NotificationDefinition is a transactional push for
+// createNotificationDefinition to store: Message is its default text;
+// PersonalizedTitle and PersonalizedMessage, when set, hold @{name}
+// placeholders that each send fills from its params.
+type NotificationDefinition struct {
+	Title               string
+	Message             string
+	PersonalizedTitle   string
+	PersonalizedMessage string
+	Platforms           []string // IOS, ANDROID, …
+	Inbox               bool
+}
+
+// TransactionalSend sends a definition to users by external ID, to
+// devices by push token, or both, filling its placeholders from Params.
+// NotificationKey is the key createNotificationDefinition returned; the
+// client sends it as a JSON text ("96"), as sendNotification requires.
+type TransactionalSend struct {
+	NotificationKey int64
+	ExtIDs          []string
+	DeviceTokens    []string
+	Params          map[string]any
+}
+
+// BulkNotification is a sendBulkNotification request: a message for the
+// users one target names. Exactly one of SendToAll, Tag and ExtIDs is set;
+// ExtIDs holds at most 1000 IDs (one bulk send is one request, with one
+// key).
+type BulkNotification struct {
+	Title     string
+	Text      string
+	Platforms []string
+	SendToAll bool
+	Tag       string
+	ExtIDs    []string
+}
+
+// NotificationClient creates and sends push notifications
+// (createNotificationDefinition, sendNotification, sendBulkNotification).
+// CreateNotificationDefinition and SendBulkNotification return the
+// notificationKey Netmera answers, an integer. SendNotification splits
+// more than 1000 unique IDs and tokens into several requests.
+type NotificationClient interface {
+	CreateNotificationDefinition(ctx context.Context, def NotificationDefinition) (int64, error)
+	SendNotification(ctx context.Context, send TransactionalSend) error
+	SendBulkNotification(ctx context.Context, n BulkNotification) (int64, error)
+}
+
+// PlatformStats is one platform's line of getPushStats.
+type PlatformStats struct {
+	Platform string // IOS, ANDROID, WP (web push), EMAIL or SMS
+	Sent     int64
+	Failed   int64
+	Clicked  int64
+}
+
+// PushStats is getPushStats' answer for one notification key. StartDate
+// and EndDate are epoch milliseconds (0 when Netmera sends none).
+type PushStats struct {
+	NotificationKey int64
+	Status          string // SCHEDULED, SENDING, FINISHED, …
+	StartDate       int64
+	EndDate         int64
+	Stats           []PlatformStats
+}
+
+// PushResultQuery selects getPushResult entries: those of a notification
+// key, of a user, or (both set) of the key to the user.
+type PushResultQuery struct {
+	NotificationKey int64
+	ExtID           string
+}
+
+// PushResult is one entry of getPushResult: one device a push went to.
+// ErrorMessage is whichever of "errorMsg" and "errorMessage" the API
+// sent; Title and Text are "msgTitle" and "msgText". Fields the API did
+// not send are left zero.
+type PushResult struct {
+	Platform       string
+	Status         string // SUCCESS, FAILED, CLICKED, …
+	ErrorCode      string
+	ErrorMessage   string
+	InstallationID string
+	ExtID          string
+	TimeStamp      int64 // epoch ms
+	Title          string
+	Text           string
+}
+
+// PushResultClient reads what sends did (getPushStats, getPushResult).
+// AllPushResults returns every entry the query selects, following
+// nextPage to the last page.
+type PushResultClient interface {
+	GetPushStats(ctx context.Context, notificationKey int64) (PushStats, error)
+	AllPushResults(ctx context.Context, q PushResultQuery) ([]PushResult, error)
+}
+
+// InboxMessage is a message of a user's inbox as inbox/getAllInbox and
+// inbox/get show it. ExtID is read from the member Netmera spells
+// "extID"; Status is READ, UNREAD or DELETED; Sts is when the message
+// arrived, in epoch milliseconds.
+type InboxMessage struct {
+	PushInstanceID int64
+	MsgID          int64
+	ExtID          string
+	Title          string
+	Message        string
+	Status         string
+	Sts            int64
+}
+
+// InboxClient reads and changes users' inboxes (inbox/getAllInbox,
+// inbox/get, inbox/statusChange). Statuses are Netmera's integers: 1
+// read, 2 unread, 4 deleted, and for GetAllInbox a mask of them (3 read
+// and unread, 7 all), sent as JSON numbers. GetAllInbox returns every
+// message of the mask, newest first, sending each page's prms.index back
+// until a page comes without it. GetInboxMessage reports found false, and
+// no error, when Netmera answers 204 for an unknown push instance ID.
+type InboxClient interface {
+	GetAllInbox(ctx context.Context, extID string, status int) ([]InboxMessage, error)
+	GetInboxMessage(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
+	ChangeInboxStatus(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
 }

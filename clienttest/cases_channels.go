@@ -7,14 +7,18 @@ import (
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
-// wantPermission checks the email or SMS permission of users in the fake.
+// wantPermission checks the email, SMS or WhatsApp permission of users in
+// the fake.
 func (e *env) wantPermission(c *call, channel string, ids []string, on bool) {
 	e.t.Helper()
 	for _, id := range ids {
 		u, _ := e.srv.User(id)
 		got := u.EmailPermitted
-		if channel == "SMS" {
+		switch channel {
+		case "SMS":
 			got = u.SmsPermitted
+		case "WhatsApp":
+			got = u.WhatsAppPermitted
 		}
 		if got != on {
 			e.errorf(c, "user %q opted %s of %s in the fake; it is not", id, inOut(on), channel)

@@ -21,6 +21,25 @@
 //		}
 //	}
 //
+// The fake captures every push it is asked to send and works out who
+// receives it, on which device, with which text, so a test of code that
+// sends notifications asserts on what each user got (Server.PushesTo,
+// DeliveriesTo, Notifications), and moves the app's clock instead of
+// sleeping through a schedule (Server.SetClock, AdvanceClock):
+//
+//	func TestOrderShippedPush(t *testing.T) {
+//		srv := clienttest.NewServer(t)
+//		shop := myshop.New(mynetmera.New(srv.URL, srv.APIKey, mynetmera.WithHTTPClient(srv.Client)))
+//
+//		if err := shop.ShipOrder(t.Context(), "id1", "A-1001"); err != nil { // sends a transactional push
+//			t.Fatal(err)
+//		}
+//		want := []clienttest.Push{{Platform: "ANDROID", Title: "Order A-1001", Text: "John, your order has shipped.", Status: "SUCCESS"}}
+//		if got := srv.PushesTo("id1"); !slices.Equal(got, want) {
+//			t.Errorf("id1 got %v, want %v", got, want)
+//		}
+//	}
+//
 // The conformance suite, given a Factory that makes the client:
 //
 //	func TestConformance(t *testing.T) {
@@ -66,8 +85,34 @@
 //		DisableSms(ctx context.Context, extIDs []string) error
 //		UpdateMsisdn(ctx context.Context, extID, msisdn string) error
 //	}
+//	type AddressClient interface {
+//		AddEmail(ctx context.Context, emails []string) error
+//		RemoveEmail(ctx context.Context, extID string) error
+//		AddMsisdn(ctx context.Context, msisdns []string) error
+//		RemoveMsisdn(ctx context.Context, extID string) error
+//	}
+//	type WhatsAppClient interface {
+//		EnableWhatsApp(ctx context.Context, extIDs []string) error
+//		DisableWhatsApp(ctx context.Context, extIDs []string) error
+//		UpdateWhatsApp(ctx context.Context, extID string, numbers []string) error
+//		RemoveWhatsApp(ctx context.Context, extID string) error
+//	}
 //	type ApprovalClient interface {
 //		SendPushApproval(ctx context.Context, messageIDs []int64) error
+//	}
+//	type NotificationClient interface {
+//		CreateNotificationDefinition(ctx context.Context, def NotificationDefinition) (int64, error)
+//		SendNotification(ctx context.Context, send TransactionalSend) error
+//		SendBulkNotification(ctx context.Context, n BulkNotification) (int64, error)
+//	}
+//	type PushResultClient interface {
+//		GetPushStats(ctx context.Context, notificationKey int64) (PushStats, error)
+//		AllPushResults(ctx context.Context, q PushResultQuery) ([]PushResult, error)
+//	}
+//	type InboxClient interface {
+//		GetAllInbox(ctx context.Context, extID string, status int) ([]InboxMessage, error)
+//		GetInboxMessage(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
+//		ChangeInboxStatus(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
 //	}
 //
 // A case runs when the client has every method it calls, and is skipped
@@ -92,11 +137,20 @@
 // says what the client was asked, what it returned, what the fake received
 // and what was wanted.
 //
+// After each case, Run applies the fake's conformance rules (those of GET
+// /_mock/conformance) to the requests the case sent: a finding of an
+// error rule, a request that breaks what Netmera documents (no
+// Content-Type, the key in the URL, a retry of a refusal…), fails the
+// case with the requests, the fix and Netmera's source; a warning's
+// (small batches, a repeated write…) is logged. IgnoreRules skips rules
+// by ID.
+//
 // With NETMERA_LIVE_BASE_URL and NETMERA_LIVE_API_KEY set (or the Live
 // option), the cases that are safe against a real app run again under
 // "live/…": they name only external IDs carrying a prefix unique to the
-// run, never approve messages or delete anything that exists, and check
-// what they can through the client's own reads and the requests it sent.
+// run, never approve messages, delete anything that exists, create a
+// notification definition or make a send Netmera accepts, and check what
+// they can through the client's own reads and the requests it sent.
 //
 // clienttest builds on mockserver and state and adds no second
 // implementation of the API; the choices the fake makes where Netmera's

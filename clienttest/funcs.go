@@ -70,8 +70,34 @@ type Funcs struct {
 	DisableSms   func(ctx context.Context, extIDs []string) error
 	UpdateMsisdn func(ctx context.Context, extID, msisdn string) error
 
+	// The methods of AddressClient.
+	AddEmail     func(ctx context.Context, emails []string) error
+	RemoveEmail  func(ctx context.Context, extID string) error
+	AddMsisdn    func(ctx context.Context, msisdns []string) error
+	RemoveMsisdn func(ctx context.Context, extID string) error
+
+	// The methods of WhatsAppClient.
+	EnableWhatsApp  func(ctx context.Context, extIDs []string) error
+	DisableWhatsApp func(ctx context.Context, extIDs []string) error
+	UpdateWhatsApp  func(ctx context.Context, extID string, numbers []string) error
+	RemoveWhatsApp  func(ctx context.Context, extID string) error
+
 	// The method of ApprovalClient.
 	SendPushApproval func(ctx context.Context, messageIDs []int64) error
+
+	// The methods of NotificationClient.
+	CreateNotificationDefinition func(ctx context.Context, def NotificationDefinition) (int64, error)
+	SendNotification             func(ctx context.Context, send TransactionalSend) error
+	SendBulkNotification         func(ctx context.Context, n BulkNotification) (int64, error)
+
+	// The methods of PushResultClient.
+	GetPushStats   func(ctx context.Context, notificationKey int64) (PushStats, error)
+	AllPushResults func(ctx context.Context, q PushResultQuery) ([]PushResult, error)
+
+	// The methods of InboxClient.
+	GetAllInbox       func(ctx context.Context, extID string, status int) ([]InboxMessage, error)
+	GetInboxMessage   func(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
+	ChangeInboxStatus func(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
 
 	// AsAPIError, when set, reads Netmera's code and text from an error
 	// the client returned, for a client whose errors do not implement

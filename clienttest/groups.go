@@ -33,5 +33,10 @@ var groups = []group{
 	{"segments", segmentCases},
 	{"email", emailCases},
 	{"sms", smsCases},
+	{"addresses", addressCases},
+	{"whatsapp", whatsAppCases},
 	{"approval", approvalCases},
+	{"notifications", notificationCases},
+	{"pushresults", pushResultCases},
+	{"inbox", inboxCases},
 }

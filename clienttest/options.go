@@ -110,3 +110,17 @@ func WithMaxIDs(n int) Option { return func(c *config) { c.settings.MaxIDs = n }
 // WithLimitCode sets the error code of a request over the ID limit
 // (2009 otherwise).
 func WithLimitCode(code int) Option { return func(c *config) { c.settings.LimitCode = code } }
+
+// WithCountAddresses counts the emails, MSISDNs and WhatsApp numbers a
+// request names toward the ID limit, not only its external IDs and device
+// tokens (the limit as Netmera words it).
+func WithCountAddresses() Option { return func(c *config) { c.settings.CountAddresses = true } }
+
+// WithStrictEmail refuses with 2004 an enableMail or disableMail address
+// that is not a plain email address, as Netmera's newest reference says
+// the live API does; otherwise any text is an address.
+func WithStrictEmail() Option { return func(c *config) { c.settings.StrictEmail = true } }
+
+// WithStrictWhatsApp makes updateWhatsApp read only "wpNumber", one number
+// starting with "+", as Netmera's newest reference says the live API does.
+func WithStrictWhatsApp() Option { return func(c *config) { c.server.StrictWhatsApp = true } }

@@ -16,7 +16,12 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[DeviceClient](),
 	reflect.TypeFor[SegmentClient](),
 	reflect.TypeFor[ChannelClient](),
+	reflect.TypeFor[AddressClient](),
+	reflect.TypeFor[WhatsAppClient](),
 	reflect.TypeFor[ApprovalClient](),
+	reflect.TypeFor[NotificationClient](),
+	reflect.TypeFor[PushResultClient](),
+	reflect.TypeFor[InboxClient](),
 }
 
 // ifaceOf names the interface of each method: "TagUsers" →

@@ -21,6 +21,12 @@ type Request struct {
 	Body     []byte
 	Status   int
 	Response []byte
+	// Time is when the request arrived (or was sent, against the live
+	// API), Duration how long until its answer was read; ResponseHeader
+	// holds the answer's headers.
+	Time           time.Time
+	Duration       time.Duration
+	ResponseHeader http.Header
 }
 
 // MaxRecorded is the most requests a recorder keeps; later ones are
@@ -114,9 +120,9 @@ func (r *recorder) wrap(h http.Handler) http.Handler {
 		body, _ := io.ReadAll(req.Body)
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		cw := &captureWriter{ResponseWriter: w, status: http.StatusOK}
-		rec := &Request{Method: req.Method, Path: req.URL.Path, Query: req.URL.Query(), Header: req.Header.Clone(), Body: cut(body)}
+		rec := &Request{Method: req.Method, Path: req.URL.Path, Query: req.URL.Query(), Header: req.Header.Clone(), Body: cut(body), Time: time.Now()}
 		defer func() {
-			rec.Status, rec.Response = cw.status, cw.body.Bytes()
+			rec.Status, rec.Response, rec.Duration, rec.ResponseHeader = cw.status, cw.body.Bytes(), time.Since(rec.Time), cw.Header().Clone()
 			r.end(rec)
 		}()
 		h.ServeHTTP(cw, req)
@@ -160,7 +166,7 @@ type transport struct {
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.rec.begin()
-	rec := &Request{Method: req.Method, Path: req.URL.Path, Query: req.URL.Query(), Header: req.Header.Clone()}
+	rec := &Request{Method: req.Method, Path: req.URL.Path, Query: req.URL.Query(), Header: req.Header.Clone(), Time: time.Now()}
 	defer func() { t.rec.end(rec) }()
 	out := req
 	if req.Body != nil && req.Body != http.NoBody {
@@ -179,7 +185,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	rec.Status, rec.Response = resp.StatusCode, cut(body)
+	rec.Status, rec.Response, rec.Duration, rec.ResponseHeader = resp.StatusCode, cut(body), time.Since(rec.Time), resp.Header.Clone()
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/netmera-mock/netmera-mock/internal/conformance"
 )
 
 // Environment variables that point Run at a live Netmera app.
@@ -31,6 +33,7 @@ type runConfig struct {
 	timeout          time.Duration
 	liveURL, liveKey string
 	liveSet          bool
+	ignore           []string // conformance rules not applied
 }
 
 // Live runs the live-safe cases against a real Netmera app too, under the
@@ -95,6 +98,10 @@ func run(t testingT, f Factory, opts ...RunOption) {
 	}
 	if !rc.liveSet {
 		rc.liveURL, rc.liveKey = strings.TrimRight(os.Getenv(EnvLiveBaseURL), "/"), os.Getenv(EnvLiveAPIKey)
+	}
+	if unknown := conformance.UnknownRules(rc.ignore); len(unknown) > 0 {
+		t.Fatalf("clienttest.IgnoreRules: no conformance rule is called %q; the rules are %s", unknown, strings.Join(conformance.RuleIDs(), ", "))
+		return
 	}
 	sh, ok := probe(t, f)
 	if !ok {
@@ -241,6 +248,7 @@ func runCase(t testingT, rc runConfig, f Factory, name string, c testCase, lv *l
 	w := watch(t, name, rc.timeout, func() { cancel(); closeConns() })
 	defer w.stop()
 	e.f = e.newClient(e.key)
+	defer e.checkConformance(rc.ignore) // once the case is over, even when it failed
 	c.run(e)
 }
 

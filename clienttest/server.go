@@ -105,9 +105,9 @@ func (s *Server) Tenant() *state.Tenant {
 	return t
 }
 
-// User returns a user's record: tags, profile, category preferences, and
-// email and SMS permission. ok is false for an unknown (or permanently
-// deleted) user.
+// User returns a user's record: tags, profile, category preferences,
+// email, SMS and WhatsApp permission, WhatsApp numbers. ok is false for an
+// unknown (or permanently deleted) user.
 func (s *Server) User(extID string) (u state.UserRecord, ok bool) {
 	return s.Tenant().User(extID)
 }
@@ -142,6 +142,13 @@ func (s *Server) SegmentMembers(id int64) []string {
 		}
 	}
 	return nil
+}
+
+// Contact returns the contact addEmail or addMsisdn made of an address
+// no user has (key is state.AttrEmail or state.AttrMsisdn), with its
+// permission; ok is false when there is none.
+func (s *Server) Contact(key, address string) (c state.ContactRecord, ok bool) {
+	return s.Tenant().Contact(key, address)
 }
 
 // Message returns a push message, with its approval status.

@@ -230,6 +230,29 @@ func TestServerOptions(t *testing.T) {
 				t.Errorf("3 IDs over a limit of 2 = %v, want 400 with code 2020", r)
 			}
 		}},
+		{"WithCountAddresses", []clienttest.Option{clienttest.WithMaxIDs(2), clienttest.WithCountAddresses()}, func(t *testing.T, srv *clienttest.Server) {
+			r := send(t, srv, srv.APIKey, "POST", "/rest/3.0/enableMail", `{"extIds":["id1"],"emailList":["a@example.com","b@example.com"]}`)
+			if r.status != 400 || !strings.Contains(r.body, "got 3") {
+				t.Errorf("an ID and 2 addresses over a limit of 2 = %v, want 400 counting 3", r)
+			}
+		}},
+		{"without WithCountAddresses", []clienttest.Option{clienttest.WithMaxIDs(2)}, func(t *testing.T, srv *clienttest.Server) {
+			if r := send(t, srv, srv.APIKey, "POST", "/rest/3.0/enableMail", `{"extIds":["id1"],"emailList":["a@example.com","b@example.com"]}`); r.status != 200 {
+				t.Errorf("an ID and 2 addresses under a limit of 2 = %v, want 200: addresses do not count", r)
+			}
+		}},
+		{"WithStrictEmail", []clienttest.Option{clienttest.WithStrictEmail()}, func(t *testing.T, srv *clienttest.Server) {
+			r := send(t, srv, srv.APIKey, "POST", "/rest/3.0/enableMail", `{"emailList":["your-email"]}`)
+			if r.status != 400 || !strings.Contains(r.body, `"code":2004`) {
+				t.Errorf("enableMail of your-email = %v, want 400 with code 2004", r)
+			}
+		}},
+		{"WithStrictWhatsApp", []clienttest.Option{clienttest.WithStrictWhatsApp()}, func(t *testing.T, srv *clienttest.Server) {
+			r := send(t, srv, srv.APIKey, "POST", "/rest/3.0/updateWhatsApp", `{"extId":"id1","wpNumbers":["+901"]}`)
+			if r.status != 400 || r.body != "Please provide a wpNumber." {
+				t.Errorf("updateWhatsApp with the list alone = %v, want 400 \"Please provide a wpNumber.\"", r)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.check(t, clienttest.NewServer(t, tt.opts...)) })

@@ -55,6 +55,17 @@ func (c *Check) Refused(r *Response, status, code int, message string) bool {
 	return true
 }
 
+// RefusedText checks one of Netmera's plain-text refusals: the status,
+// Content-Type text/plain and exactly text as the body (removeEmail
+// without extId answers 400 "Please provide an external id.").
+func (c *Check) RefusedText(r *Response, status int, text string) bool {
+	if r.Status != status || mediaType(r) != "text/plain" || string(r.Body) != text {
+		c.Errorf("%s\n\twant %d %q as text/plain, not Netmera's JSON envelope", r, status, text)
+		return false
+	}
+	return true
+}
+
 // Equal checks a 200 JSON answer against want, a Go value or JSON text,
 // compared as JSON values (numbers exactly) with cmp and opts.
 func (c *Check) Equal(r *Response, want any, opts ...cmp.Option) bool {

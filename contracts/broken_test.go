@@ -102,6 +102,14 @@ var (
 			a.body, _ = json.Marshal(map[string]string{"message": e.Error})
 		}
 	})
+	// plainAsEnvelope answers Netmera's plain-text refusals in its JSON
+	// envelope instead, as a fake that knows one error shape would.
+	plainAsEnvelope = rewrite(func(_ *http.Request, a *answer) {
+		if strings.HasPrefix(a.header.Get("Content-Type"), "text/plain") {
+			a.body, _ = json.Marshal(map[string]any{"code": 2020, "error": string(a.body)})
+			a.header.Set("Content-Type", "application/json")
+		}
+	})
 	skipsKeyCheck = before(func(r *http.Request) {
 		if r.Header.Get(contracts.HeaderAPIKey) != fakeKey {
 			r.Header.Set(contracts.HeaderAPIKey, fakeKey)
@@ -171,14 +179,22 @@ func TestBrokenServersFail(t *testing.T) {
 			name: "drops writes, answering 200",
 			wrap: dropsWrites,
 			mustFail: []string{"profile/set-read-back", "profile/push-pull-read-back", "tags/read-back", "devices/read-back",
-				"channels/read-back", "messages/approve", "categories/read-back", "users/delete-permanently", "errors/invalid-json"},
+				"channels/read-back", "messages/approve", "categories/read-back", "users/delete-permanently", "errors/invalid-json",
+				"addresses/upload", "addresses/remove-read-back", "whatsapp/read-back"},
 			mustPass: []string{"segments/list", "devices/tokens-walk", "profile/definitions", "segments/documented-sample"},
 		},
 		{
-			name:     "answers writes with a JSON body",
-			wrap:     writesAnswerJSON,
-			mustFail: []string{"tags/unknown-users", "devices/unknown-user", "profile/unknown-user", "channels/unknown-users"},
+			name: "answers writes with a JSON body",
+			wrap: writesAnswerJSON,
+			mustFail: []string{"tags/unknown-users", "devices/unknown-user", "profile/unknown-user", "channels/unknown-users",
+				"addresses/unknown-users", "whatsapp/unknown-users"},
 			mustPass: []string{"segments/list", "auth/wrong-key", "devices/refusals"},
+		},
+		{
+			name:     "answers plain-text refusals in the envelope",
+			wrap:     plainAsEnvelope,
+			mustFail: []string{"addresses/plain-text-400"},
+			mustPass: []string{"addresses/refusals", "whatsapp/refusals", "addresses/remove-read-back"},
 		},
 		{
 			name:     "ignores push permission when it sends",

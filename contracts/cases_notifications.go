@@ -17,7 +17,7 @@ type pushResultPage struct {
 	NextPage string
 	List     []struct {
 		Platform, Status, InstallationID, ExtID, ErrorCode, ErrorMsg, MsgTitle, MsgText string
-		TimeStamp                                                                   int64
+		TimeStamp                                                                       int64
 	}
 }
 

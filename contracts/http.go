@@ -206,7 +206,15 @@ type mockState struct {
 		Profile        map[string]any `json:"profile"`
 		EmailPermitted bool           `json:"emailPermitted"`
 		SmsPermitted   bool           `json:"smsPermitted"`
+		WpNumbers      []string       `json:"wpNumbers"`
+		WhatsApp       bool           `json:"whatsAppPermitted"`
 	} `json:"users"`
+	Contacts []struct {
+		Email          string `json:"email"`
+		Msisdn         string `json:"msisdn"`
+		EmailPermitted bool   `json:"emailPermitted"`
+		SmsPermitted   bool   `json:"smsPermitted"`
+	} `json:"contacts"`
 	Devices []struct {
 		InstallationID string `json:"installationId"`
 		ExtID          string `json:"extId"`

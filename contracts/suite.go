@@ -101,6 +101,8 @@ func Cases() []Case {
 	for _, group := range [][]Case{
 		transportCases(), errorCases(), limitCases(), userCases(), categoryCases(), profileCases(),
 		profileDeletionCases(), deviceCases(), tokenCases(), segmentCases(), messageCases(), channelCases(), notificationCases(),
+		addressCases(), whatsAppCases(),
+		emailSendCases(), inboxCases(), targetingCases(),
 	} {
 		all = append(all, group...)
 	}

@@ -91,12 +91,17 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 		return
 	}
 	out, err := h.fn(t, c)
+	x.nextPage = c.nextPage
 	if err != nil {
 		s.fail(x, err)
 		return
 	}
-	if out == nil { // Netmera's empty 200 of a write
+	switch out.(type) {
+	case nil: // Netmera's empty 200 of a write
 		x.WriteHeader(http.StatusOK)
+		return
+	case noContent:
+		x.WriteHeader(http.StatusNoContent)
 		return
 	}
 	writeJSON(x, http.StatusOK, out)
@@ -262,6 +267,7 @@ type exchange struct {
 	response  bytes.Buffer // what was written, when journaled
 	owned     []byte       // or the one body written by writeOwned
 	notes     []string
+	nextPage  string // the answer's nextPage link, for the journal
 }
 
 func (x *exchange) WriteHeader(code int) {
@@ -358,9 +364,13 @@ func (s *Server) finish(x *exchange, r *http.Request) {
 		status = 0
 	}
 	if x.journaled {
-		s.journal.Add(journal.Entry{Time: x.start, Tenant: x.tenant, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		e := journal.Entry{Time: x.start, Tenant: x.tenant, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 			Header: r.Header, Body: x.body, Status: status, Response: x.responseBody(), Notes: x.notes,
-			DurationMS: float64(time.Since(x.start).Microseconds()) / 1000})
+			NextPage: x.nextPage, DurationMS: float64(time.Since(x.start).Microseconds()) / 1000}
+		if status >= 400 { // what a client's retry must heed (conformance rules read it)
+			e.RetryAfter, e.Fault = x.Header().Get("Retry-After"), x.Header().Get(FaultHeader)
+		}
+		s.journal.Add(e)
 	}
 	if x.tenant != "" {
 		s.watch.changed(x.tenant) // one atomic load when no inspector watches

@@ -157,14 +157,14 @@ type controlFunc func(s *Server, r *http.Request, t *state.Tenant, id string) (i
 // and writes the endpoint's answer, or its error as a problem detail.
 func tenantControl(fn controlFunc) ctlHandler {
 	return func(s *Server, w http.ResponseWriter, r *http.Request) {
-		t, ok := s.controlTenant(w, r)
+		t, id, ok := s.controlTenant(w, r)
 		if !ok {
 			return
 		}
 		if r.Method != http.MethodGet {
 			tenantChanged(w, t) // the inspector's streams hear of it
 		}
-		status, body, err := fn(s, r, t, t.ID())
+		status, body, err := fn(s, r, t, id)
 		if err != nil {
 			status = http.StatusBadRequest
 			switch {
@@ -186,21 +186,21 @@ func tenantControl(fn controlFunc) ctlHandler {
 	}
 }
 
-// controlTenant returns the tenant X-netmera-api-key names, or answers
-// the refusal: the API's own envelope for an unknown key, a problem
-// detail when the tenant limit keeps a new key out.
-func (s *Server) controlTenant(w http.ResponseWriter, r *http.Request) (*state.Tenant, bool) {
-	t, err := s.store.Lookup(r.Header.Get(apiKeyHeader))
+// controlTenant finds the tenant of a control call's key, with its id,
+// or answers the refusal itself.
+func (s *Server) controlTenant(w http.ResponseWriter, r *http.Request) (*state.Tenant, string, bool) {
+	key := r.Header.Get(apiKeyHeader)
+	t, err := s.store.Lookup(key)
 	if errors.Is(err, state.ErrTenantLimit) {
 		writeProblem(w, r, http.StatusServiceUnavailable, fmt.Sprintf(
 			"netmera-mock already serves its limit of %d apps (-max-tenants): this key gets no app of its own", s.store.MaxTenants()))
-		return nil, false
+		return nil, "", false
 	}
 	if err != nil {
 		writeError(w, state.ErrAPIKey(), s.opts.AuthStatus)
-		return nil, false
+		return nil, "", false
 	}
-	return t, true
+	return t, t.ID(), true
 }
 
 // notFound is a control error answered 404: what was asked for does not

@@ -250,6 +250,24 @@ func (s *Server) getUser(r *http.Request, t *state.Tenant, _ string) (int, any, 
 	return http.StatusOK, userView{UserDetail: d, SameAddress: others}, nil
 }
 
+// getContact is GET /_mock/contacts?email=… (or ?msisdn=…): the contact
+// addEmail or addMsisdn made of an address no user has.
+func (s *Server) getContact(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	q := r.URL.Query()
+	key, address := state.AttrEmail, q.Get("email")
+	if m := q.Get("msisdn"); m != "" {
+		key, address = state.AttrMsisdn, m
+	}
+	if address == "" || (q.Get("email") != "" && q.Get("msisdn") != "") {
+		return 0, nil, errors.New("one of email and msisdn is required: GET /_mock/contacts?email=… or ?msisdn=…")
+	}
+	c, ok := t.Contact(key, address)
+	if !ok {
+		return 0, nil, notFound(fmt.Sprintf("no contact with %s %q", key, address))
+	}
+	return http.StatusOK, c, nil
+}
+
 func (s *Server) putDevice(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	var d state.DeviceRecord
 	if err := s.decodeControl(r, &d); err != nil {

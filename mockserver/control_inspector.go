@@ -52,9 +52,9 @@ func (s *Server) listSegments(r *http.Request, t *state.Tenant, _ string) (int, 
 	return http.StatusOK, map[string]any{"segments": out}, nil
 }
 
-// inboxView is GET /_mock/inbox: the newest messages of one user's inbox
+// userInbox is GET /_mock/inbox: the newest messages of one user's inbox
 // and how many there are of each status.
-type inboxView struct {
+type userInbox struct {
 	Counts   map[string]int       `json:"counts"`
 	Messages []state.InboxMessage `json:"messages"`
 }
@@ -83,5 +83,5 @@ func (s *Server) getInbox(r *http.Request, t *state.Tenant, _ string) (int, any,
 	for bit, name := range map[int]string{state.InboxRead: "READ", state.InboxUnread: "UNREAD", state.InboxDeleted: "DELETED"} {
 		counts[name] = page.Counts[bit]
 	}
-	return http.StatusOK, inboxView{Counts: counts, Messages: page.Messages}, nil
+	return http.StatusOK, userInbox{Counts: counts, Messages: page.Messages}, nil
 }

@@ -159,7 +159,7 @@ type streamEvent struct {
 // "change" at once and whenever the tenant's journal or data may have
 // changed, a "ping" every streamPing.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.controlTenant(w, r)
+	t, _, ok := s.controlTenant(w, r)
 	if !ok {
 		return
 	}

@@ -22,6 +22,8 @@ type call struct {
 	query url.Values    // parsed on first use
 	body  any           // the JSON body (map[string]any, []any, …); nil when none
 	raw   []byte        // the body as sent, for what keeps it (captured sends) or decodes it into state's types
+
+	nextPage string // the last link pageURL made: the answer's nextPage
 }
 
 // object returns the body as a JSON object; any other body is invalid
@@ -76,7 +78,8 @@ func (c *call) intParam(name string, def int) (int, error) {
 
 // pageURL is the URL of this request's path with a new query, on the
 // scheme and host the client used (X-Forwarded-Proto and X-Forwarded-Host
-// win, for a fake behind a proxy).
+// win, for a fake behind a proxy). The link is also kept as the answer's
+// nextPage, for the journal.
 func (c *call) pageURL(rawQuery string) string {
 	r := c.r
 	scheme := "http"
@@ -91,7 +94,8 @@ func (c *call) pageURL(rawQuery string) string {
 		host = h
 	}
 	u := url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawQuery: rawQuery}
-	return u.String()
+	c.nextPage = u.String()
+	return c.nextPage
 }
 
 // firstValue is the first of a comma-separated header's values, as proxies

@@ -27,6 +27,9 @@ type journalEntry struct {
 	Response   json.RawMessage `json:"response"`
 	DurationMS float64         `json:"durationMs"`
 	ExtIDs     []string        `json:"extIds"`
+	NextPage   string          `json:"nextPage"`
+	RetryAfter string          `json:"retryAfter"`
+	Fault      string          `json:"fault"`
 }
 
 type requestsPage struct {

@@ -81,7 +81,10 @@ func TestUniqueIDLimit(t *testing.T) {
 		for _, c := range cases {
 			t.Run(ep.path+" "+c.name, func(t *testing.T) {
 				t.Parallel()
-				h := MustHarnessWith(t, func() (*state.Dataset, error) { return bigDataset(1200, 0, 0), nil }, state.Settings{}, mockserver.Options{}, testKey)
+				// Addresses count toward the limit only with CountAddresses
+				// (TestUniqueIDLimitAddresses has the default).
+				settings := state.Settings{CountAddresses: ep.path == "enableMail"}
+				h := MustHarnessWith(t, func() (*state.Dataset, error) { return bigDataset(1200, 0, 0), nil }, settings, mockserver.Options{}, testKey)
 				before := h.MustState(t, testKey)
 				call := fmt.Sprintf("POST %s with %d entries, %d unique", ep.path, c.n, c.unique)
 				r := h.Do(t, http.MethodPost, "/rest/3.0/"+ep.path, ep.body(c.n, c.unique))
@@ -102,6 +105,67 @@ func TestUniqueIDLimit(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestUniqueIDLimitAddresses checks which identifiers count: by default
+// external IDs and device tokens, as Netmera words its limit, and not the
+// addresses a request names besides; with CountAddresses those count too.
+// The uploads of addEmail and addMsisdn are never limited.
+func TestUniqueIDLimitAddresses(t *testing.T) {
+	t.Parallel()
+	emails := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("a%d@example.com", i)
+		}
+		return out
+	}
+	numbers := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("+90555%07d", i)
+		}
+		return out
+	}
+	tests := []struct {
+		name           string
+		countAddresses bool
+		path, body     string
+		wantCount      int // the count in the refusal; 0: accepted
+	}{
+		{name: "1000 extIds and 1500 emails", path: "enableMail",
+			body: `{"extIds":` + jsonList(ids(1000, 1000)) + `,"emailList":` + jsonList(emails(1500)) + `}`},
+		{name: "1500 MSISDNs", path: "disableSms", body: `{"msisdnList":` + jsonList(numbers(1500)) + `}`},
+		{name: "1001 extIds and 10 WhatsApp numbers", path: "enableWhatsApp",
+			body: `{"extIds":` + jsonList(ids(1001, 1001)) + `,"wpNumbers":` + jsonList(numbers(10)) + `}`, wantCount: 1001},
+		{name: "1500 WhatsApp numbers for one user", path: "updateWhatsApp", body: `{"extId":"u-000001","wpNumbers":` + jsonList(numbers(1500)) + `}`},
+		{name: "3000 uploaded emails", path: "addEmail", body: `{"emailList":` + jsonList(emails(3000)) + `}`},
+		{name: "counting addresses: 1000 extIds and 1 email", countAddresses: true, path: "enableMail",
+			body: `{"extIds":` + jsonList(ids(1000, 1000)) + `,"emailList":["a@example.com"]}`, wantCount: 1001},
+		{name: "counting addresses: 1001 MSISDNs", countAddresses: true, path: "disableSms",
+			body: `{"msisdnList":` + jsonList(numbers(1001)) + `}`, wantCount: 1001},
+		{name: "counting addresses: 1000 WhatsApp numbers for one user", countAddresses: true, path: "updateWhatsApp",
+			body: `{"extId":"u-000001","wpNumbers":` + jsonList(numbers(1000)) + `}`, wantCount: 1001},
+		{name: "counting addresses: 3000 uploaded MSISDNs", countAddresses: true, path: "addMsisdn",
+			body: `{"msisdnList":` + jsonList(numbers(3000)) + `}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := MustHarnessWith(t, func() (*state.Dataset, error) { return bigDataset(1200, 0, 0), nil },
+				state.Settings{CountAddresses: tt.countAddresses}, mockserver.Options{}, testKey)
+			before := h.MustState(t, testKey)
+			call := "POST " + tt.path + " (" + tt.name + ")"
+			r := h.Do(t, http.MethodPost, "/rest/3.0/"+tt.path, tt.body)
+			if tt.wantCount == 0 {
+				wantOK(t, call, r)
+				return
+			}
+			wantError(t, call, r, http.StatusBadRequest, envelope{Code: 2009,
+				Error: fmt.Sprintf("Maximum 1000 unique external IDs or device tokens per request, got %d", tt.wantCount)})
+			h.wantUnchanged(t, call, before)
+		})
 	}
 }
 

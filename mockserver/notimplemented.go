@@ -16,22 +16,7 @@ var notImplemented = []struct{ method, path string }{
 	{http.MethodGet, "app/events"},
 	{http.MethodPost, "addTesters"},
 	{http.MethodPost, "fireEvents"},
-	{http.MethodPost, "sendEmailAndSms"},
-	{http.MethodPost, "sendBulkEmail"},
-	{http.MethodPost, "addEmail"},
-	{http.MethodPost, "removeEmail"},
-	{http.MethodPost, "addMsisdn"},
-	{http.MethodPost, "removeMsisdn"},
-	{http.MethodPost, "enableWhatsApp"},
-	{http.MethodPost, "disableWhatsApp"},
-	{http.MethodPost, "updateWhatsApp"},
-	{http.MethodPost, "removeWhatsApp"},
 	{http.MethodPost, "geofence/add"},
-	{http.MethodPost, "inbox/getAllInbox"},
-	{http.MethodGet, "inbox/get"},
-	{http.MethodPost, "inbox/statusChange"},
-	{http.MethodPost, "targeting/count"},
-	{http.MethodPost, "targeting/count-batch"},
 }
 
 func (s *Server) notImplemented(w http.ResponseWriter, r *http.Request) {

@@ -21,6 +21,10 @@ func statusOf(e *state.Error, authStatus int) int {
 	}
 }
 
+// noContent is an endpoint's answer of 204 with no body at all, as
+// inbox/get answers an unknown message.
+type noContent struct{}
+
 // envelope is Netmera's error body.
 type envelope struct {
 	Code  int    `json:"code"`
@@ -33,6 +37,13 @@ func errInternal() *state.Error {
 }
 
 func writeError(w http.ResponseWriter, err error, authStatus int) {
+	var pe *plainError
+	if errors.As(err, &pe) {
+		w.Header().Set("Content-Type", plainContentType)
+		w.WriteHeader(pe.status)
+		_, _ = w.Write([]byte(pe.text))
+		return
+	}
 	var e *state.Error
 	if !errors.As(err, &e) {
 		e = errInternal()

@@ -63,6 +63,14 @@ func (s *Server) routes() {
 	// Events.
 
 	// Email, SMS and WhatsApp addresses.
+	s.handle(http.MethodPost, "addEmail", s.addAddresses("emailList", (*state.Tenant).AddEmails), objectBody)
+	s.handle(http.MethodPost, "removeEmail", s.removeField((*state.Tenant).RemoveEmail), objectBody)
+	s.handle(http.MethodPost, "addMsisdn", s.addAddresses("msisdnList", (*state.Tenant).AddMsisdns), objectBody)
+	s.handle(http.MethodPost, "removeMsisdn", s.removeField((*state.Tenant).RemoveMsisdn), objectBody)
+	s.handle(http.MethodPost, "enableWhatsApp", s.setWhatsApp(true), objectBody)
+	s.handle(http.MethodPost, "disableWhatsApp", s.setWhatsApp(false), objectBody)
+	s.handle(http.MethodPost, "updateWhatsApp", s.updateWhatsApp, objectBody)
+	s.handle(http.MethodPost, "removeWhatsApp", s.removeField((*state.Tenant).RemoveWhatsApp), objectBody)
 
 	// Geofences.
 
@@ -75,10 +83,18 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "getPushResult", s.getPushResult, 0)
 
 	// Email and SMS sends.
+	s.handle(http.MethodPost, "sendEmailAndSms", s.sendEmailAndSms, objectBody)
+	s.handle(http.MethodPost, "sendBulkEmail", s.sendBulkEmail, objectBody)
+	s.handle(http.MethodPost, "sendEmailWithAttachment", s.sendEmailWithAttachment, 0) // multipart/form-data
 
 	// Inbox.
+	s.handle(http.MethodPost, "inbox/getAllInbox", s.getAllInbox, objectBody)
+	s.handle(http.MethodGet, "inbox/get", s.getInboxMessage, 0)
+	s.handle(http.MethodPost, "inbox/statusChange", s.inboxStatusChange, objectBody)
 
 	// Targeting counts.
+	s.handle(http.MethodPost, "targeting/count", s.targetingCount, objectBody)
+	s.handle(http.MethodPost, "targeting/count-batch", s.targetingCountBatch, objectBody)
 
 	// Netmera endpoints the fake does not implement yet answer 501.
 	for _, ep := range notImplemented {
@@ -99,6 +115,7 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodPost, "seed", tenantControl((*Server).seed))
 	ctl(http.MethodPost, "users", tenantControl((*Server).putUser))
 	ctl(http.MethodGet, "users", tenantControl((*Server).getUser))
+	ctl(http.MethodGet, "contacts", tenantControl((*Server).getContact))
 	ctl(http.MethodPost, "devices", tenantControl((*Server).putDevice))
 	ctl(http.MethodPost, "segments", tenantControl((*Server).putSegment))
 	ctl(http.MethodGet, "segments", tenantControl((*Server).listSegments))
@@ -108,6 +125,7 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodGet, "requests", tenantControl((*Server).listRequests))
 	ctl(http.MethodGet, "requests/{seq}", tenantControl((*Server).getRequest))
 	ctl(http.MethodDelete, "requests", tenantControl((*Server).clearRequests))
+	ctl(http.MethodGet, "conformance", (*Server).conformanceReport)
 	ctl(http.MethodPost, "faults", tenantControl((*Server).addFault))
 	ctl(http.MethodGet, "faults", tenantControl((*Server).listFaults))
 	ctl(http.MethodDelete, "faults", tenantControl((*Server).clearFaults))
@@ -132,7 +150,8 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 
 // apiFunc is one Netmera endpoint: it acts on the caller's tenant with the
 // request the chain parsed and validated, and returns the response body
-// (nil for Netmera's empty 200) or an error carrying Netmera's code.
+// (nil for Netmera's empty 200, noContent{} for a 204) or an error
+// carrying Netmera's code.
 type apiFunc func(t *state.Tenant, c *call) (any, error)
 
 // flags say what an endpoint's request looks like, for the chain.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -24,6 +25,9 @@ func TestRoutes(t *testing.T) {
 		"GET /rest/3.0/getPushStats",
 		"GET /rest/3.0/getSegmentUsers",
 		"GET /rest/3.0/getSegments",
+		"GET /rest/3.0/inbox/get",
+		"POST /rest/3.0/addEmail",
+		"POST /rest/3.0/addMsisdn",
 		"POST /rest/3.0/createNotificationDefinition",
 		"POST /rest/3.0/deleteProfileAttributeValue",
 		"POST /rest/3.0/deleteProfileAttributes",
@@ -31,22 +35,35 @@ func TestRoutes(t *testing.T) {
 		"POST /rest/3.0/disableMail",
 		"POST /rest/3.0/disablePush",
 		"POST /rest/3.0/disableSms",
+		"POST /rest/3.0/disableWhatsApp",
 		"POST /rest/3.0/enableMail",
 		"POST /rest/3.0/enablePush",
 		"POST /rest/3.0/enableSms",
+		"POST /rest/3.0/enableWhatsApp",
+		"POST /rest/3.0/inbox/getAllInbox",
+		"POST /rest/3.0/inbox/statusChange",
 		"POST /rest/3.0/pullProfileAttributes",
 		"POST /rest/3.0/pushProfileAttributes",
+		"POST /rest/3.0/removeEmail",
+		"POST /rest/3.0/removeMsisdn",
+		"POST /rest/3.0/removeWhatsApp",
+		"POST /rest/3.0/sendBulkEmail",
 		"POST /rest/3.0/sendBulkNotification",
+		"POST /rest/3.0/sendEmailAndSms",
+		"POST /rest/3.0/sendEmailWithAttachment",
 		"POST /rest/3.0/sendNotification",
 		"POST /rest/3.0/sendPushApproval",
 		"POST /rest/3.0/setCategoryPreferences",
 		"POST /rest/3.0/setProfileAttributes",
 		"POST /rest/3.0/tagUsers",
+		"POST /rest/3.0/targeting/count",
+		"POST /rest/3.0/targeting/count-batch",
 		"POST /rest/3.0/unsetProfileAttributes",
 		"POST /rest/3.0/untagUsers",
 		"POST /rest/3.0/update-live-activity",
 		"POST /rest/3.0/updateEmail",
 		"POST /rest/3.0/updateMsisdn",
+		"POST /rest/3.0/updateWhatsApp",
 	}
 	if diff := cmp.Diff(want, h.Server.Routes()); diff != "" {
 		t.Errorf("Server.Routes() mismatch (-want +got):\n%s", diff)
@@ -150,6 +167,48 @@ func TestNotImplemented(t *testing.T) {
 			wantProblem(t, ep.Method+" "+path, r, problem{Type: "about:blank", Title: "Not Implemented", Status: 501,
 				Detail: "netmera-mock does not implement " + ep.Method + " " + path + " yet; see docs/fidelity.md", Instance: path})
 			h.wantUnchanged(t, ep.Method+" "+path, before)
+		})
+	}
+}
+
+// TestDocumentedPathsAreKnown: every operation of Netmera's official
+// reference (its 48) and of the research notes' catalogue is a route of
+// the fake, served or answering 501: none answers 404 or 405.
+func TestDocumentedPathsAreKnown(t *testing.T) {
+	t.Parallel()
+	h := MustHarness(t, mockserver.Options{})
+	reference := []string{
+		"POST sendBulkNotification", "POST sendNotification", "POST createNotificationDefinition", "GET getPushStats",
+		"GET getPushResult", "POST sendPushApproval", "POST sendEmailAndSms", "POST sendEmailWithAttachment",
+		"POST sendBulkEmail", "POST addEmail", "POST addMsisdn", "POST geofence/add", "POST fireEvents",
+		"POST deleteUsersPermanently", "POST enablePush", "POST disablePush", "POST tagUsers", "POST untagUsers",
+		"POST setCategoryPreferences", "GET getCategoryPreferences", "GET getProfileAttributes",
+		"POST setProfileAttributes", "POST unsetProfileAttributes", "POST pushProfileAttributes",
+		"POST pullProfileAttributes", "POST deleteProfileAttributes", "POST deleteProfileAttributeValue",
+		"GET getDevices", "GET getDeviceTokens", "GET getSegments", "GET getSegmentUsers", "POST enableMail",
+		"POST disableMail", "POST updateEmail", "POST enableSms", "POST disableSms", "POST removeEmail",
+		"POST updateMsisdn", "POST removeMsisdn", "POST enableWhatsApp", "POST disableWhatsApp",
+		"POST updateWhatsApp", "POST removeWhatsApp", "POST targeting/count", "POST targeting/count-batch",
+		"POST inbox/getAllInbox", "GET inbox/get", "POST inbox/statusChange",
+	}
+	notes := []string{ // netmera-api.md §3, beyond the reference
+		"POST registerUsers", "POST deleteUsers", "GET getPushCategories", "GET app/events", "GET app/profile-attributes",
+		"POST addTesters", "POST update-live-activity",
+	}
+	if len(reference) != 48 {
+		t.Fatalf("the list holds %d operations of the reference, want its 48", len(reference))
+	}
+	for _, op := range append(reference, notes...) {
+		method, path, _ := strings.Cut(op, " ")
+		t.Run(op, func(t *testing.T) {
+			body := ""
+			if method == http.MethodPost {
+				body = `{}`
+			}
+			r := h.Do(t, method, "/rest/3.0/"+path, body, "X-netmera-os", "IOS")
+			if r.Status == http.StatusNotFound || r.Status == http.StatusMethodNotAllowed {
+				t.Errorf("%s /rest/3.0/%s = %v: Netmera documents it, so it must be served or answer 501", method, path, r)
+			}
 		})
 	}
 }

@@ -205,6 +205,7 @@ func TestGetSegmentUsersOffsetTokens(t *testing.T) {
 		{name: "token of another segment", query: "id=5884&offset=" + url.QueryEscape(token), want: bad},
 		{name: "padded token", query: "id=5883&offset=" + url.QueryEscape(token+"="), want: bad},
 		{name: "unknown segment", query: "id=9999", want: envelope{Code: 5042, Error: "Segment not found"}},
+		// 400, not the error table's 500 for 2001: docs/fidelity.md says why.
 		{name: "connectors segment", query: "id=5885", want: envelope{Code: 2001, Error: "An unexpected error occurred. Retry later."}},
 		{name: "missing id", query: "max=100", want: envelope{Code: 2020, Error: "id is required"}},
 		{name: "non-integer id", query: "id=SEGMENT_ID", want: envelope{Code: 2004, Error: "Field 'id' should be an integer"}},

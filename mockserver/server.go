@@ -39,6 +39,10 @@ type Options struct {
 	DeviceTokenShape string
 	// MaxBodyBytes bounds request bodies; 0 means 16 MiB.
 	MaxBodyBytes int64
+	// StrictWhatsApp makes updateWhatsApp read only "wpNumber", one number
+	// starting with "+", as the newest reference says the live API does;
+	// otherwise the official reference's "wpNumbers" list is read too.
+	StrictWhatsApp bool
 
 	// NoValidation turns off request validation against the OpenAPI
 	// document; the endpoints still check what they need.

@@ -234,6 +234,9 @@ func (t *Tenant) setAttr(u *user, key string, v any) {
 		unindexAddress(idx, u, old)
 		indexAddress(idx, u, v)
 	}
+	if isAddressAttr(key) {
+		t.contacts.claim(key, stringOf(v))
+	}
 	if def, ok := t.attrs[key]; ok {
 		key = def.Code // one copy of the key string, shared by every user
 	}

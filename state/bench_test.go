@@ -104,3 +104,43 @@ func BenchmarkProfileAttributes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAddEmails1000 uploads 1000 addresses, half of them users' and
+// half new (contacts after the first round), to the shared tenant: the
+// cost is that of the addresses, not of the 100,000 users (the address
+// index is built before the timer).
+func BenchmarkAddEmails1000(b *testing.B) {
+	tn := mustBenchTenant(b)
+	if err := tn.SetMailPermission(nil, []string{"warm@example.com"}, true); err != nil { // builds the index
+		b.Fatal(err)
+	}
+	emails := make([]string, 1000)
+	for i := range emails {
+		emails[i] = emailOf(i * 100) // a user's
+		if i%2 == 1 {
+			emails[i] = fmt.Sprintf("new%d@example.com", i)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		tn.AddEmails(emails)
+	}
+}
+
+// BenchmarkUpdateWhatsApp sets one user's number, which the first call
+// indexes: after it, the cost is the user's, not the tenant's.
+func BenchmarkUpdateWhatsApp(b *testing.B) {
+	tn := mustBenchTenant(b)
+	numbers := []string{"+905550000001"}
+	if err := tn.UpdateWhatsApp(extOf(7), numbers); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if err := tn.UpdateWhatsApp(extOf(i%benchUsers), numbers); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -3,27 +3,35 @@ package state
 import "net/mail"
 
 // SetMailPermission opts users in (enabled) or out of email, named by
-// external ID or by address. Unknown users and addresses are ignored; one
-// malformed address fails the whole request.
+// external ID or by address; an address reaches the users and the contact
+// (see AddEmails) that have it. Unknown users and addresses are ignored.
+// An address is any text, as Netmera's schema types it; with
+// Settings.StrictEmail one that is not a plain email address fails the
+// whole request with 2004.
 func (t *Tenant) SetMailPermission(extIDs, emails []string, enabled bool) error {
-	for _, e := range emails {
-		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-			return Invalidf(CodeTypeMismatch, "Invalid email address: '%s'", e)
+	if t.Settings().StrictEmail {
+		for _, e := range emails {
+			if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+				return Invalidf(CodeTypeMismatch, "Invalid email address: '%s'", e)
+			}
 		}
 	}
-	return t.setChannel(extIDs, idEmail, emails, func(u *user) { u.emailOK = enabled })
+	return t.setChannel(extIDs, idEmail, emails, func(u *user) { u.emailOK = enabled },
+		func(c *ContactRecord) { c.EmailPermitted = enabled })
 }
 
 // SetSmsPermission opts users in (enabled) or out of SMS, named by
-// external ID or by MSISDN. Unknown users and numbers are ignored.
+// external ID or by MSISDN, which reaches users and contacts as
+// SetMailPermission's addresses do. Unknown users and numbers are ignored.
 func (t *Tenant) SetSmsPermission(extIDs, msisdns []string, enabled bool) error {
-	return t.setChannel(extIDs, idMsisdn, msisdns, func(u *user) { u.smsOK = enabled })
+	return t.setChannel(extIDs, idMsisdn, msisdns, func(u *user) { u.smsOK = enabled },
+		func(c *ContactRecord) { c.SmsPermitted = enabled })
 }
 
 // setChannel applies to the users named by extIDs or by addresses of kind
-// (idEmail or idMsisdn). The address index is chosen under the lock, as
-// Replace swaps it.
-func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply func(*user)) error {
+// (idEmail or idMsisdn), and to the contacts of those addresses. The
+// address index is chosen under the lock, as Replace swaps it.
+func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply func(*user), applyContact func(*ContactRecord)) error {
 	t.lock()
 	defer t.mu.Unlock()
 	if err := newIDLimit().add(idExt, extIDs...).add(kind, addrs...).check(t.settings); err != nil {
@@ -45,6 +53,9 @@ func (t *Tenant) setChannel(extIDs []string, kind string, addrs []string, apply 
 	for _, a := range addrs {
 		for _, u := range index[a] {
 			apply(u)
+		}
+		if c := t.contacts.get(key, a); c != nil {
+			applyContact(&c.rec)
 		}
 	}
 	return nil

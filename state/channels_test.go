@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -35,6 +36,7 @@ func TestSetMailPermission(t *testing.T) {
 		extIDs  []string
 		emails  []string
 		enabled bool
+		strict  bool // Settings.StrictEmail
 		want    map[string]permission
 		wantErr bool
 	}{
@@ -45,19 +47,21 @@ func TestSetMailPermission(t *testing.T) {
 		{name: "by both, disabling", extIDs: []string{"u1"}, emails: []string{"dan@example.com"}, enabled: false,
 			want: initialPermissions(map[string]permission{"u1": {false, true}})},
 		{name: "address is case-sensitive", emails: []string{"Bob@example.com"}, enabled: true, want: initialPermissions(nil)},
-		{name: "one invalid address fails all", extIDs: []string{"u2"}, emails: []string{"bob@example.com", "not-an-email"}, enabled: true, wantErr: true},
-		{name: "a display-name address is invalid", emails: []string{"Bob <bob@example.com>"}, enabled: true, wantErr: true},
-		{name: "an empty address is invalid", extIDs: []string{"u2"}, emails: []string{""}, enabled: true, wantErr: true},
+		{name: "any text is an address", extIDs: []string{"u2"}, emails: []string{"bob@example.com", "your-email", ""}, enabled: true,
+			want: initialPermissions(map[string]permission{"u2": {true, false}})},
+		{name: "strict: one invalid address fails all", strict: true, extIDs: []string{"u2"}, emails: []string{"bob@example.com", "not-an-email"}, enabled: true, wantErr: true},
+		{name: "strict: a display-name address is invalid", strict: true, emails: []string{"Bob <bob@example.com>"}, enabled: true, wantErr: true},
+		{name: "strict: an empty address is invalid", strict: true, extIDs: []string{"u2"}, emails: []string{""}, enabled: true, wantErr: true},
+		{name: "strict: plain addresses pass", strict: true, extIDs: []string{"u3"}, emails: []string{"bob@example.com"}, enabled: true,
+			want: initialPermissions(map[string]permission{"u2": {true, false}, "u3": {true, false}})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tn := MustTenant(t, smallDataset(), state.Settings{})
+			tn := MustTenant(t, smallDataset(), state.Settings{StrictEmail: tt.strict})
 			before := tn.Export()
 			err := tn.SetMailPermission(tt.extIDs, tt.emails, tt.enabled)
 			if tt.wantErr {
-				if err == nil {
-					t.Fatalf("SetMailPermission(%q, %q) = nil, want an error", tt.extIDs, tt.emails)
-				}
+				MustCode(t, fmt.Sprintf("SetMailPermission(%q, %q)", tt.extIDs, tt.emails), err, state.CodeTypeMismatch, state.KindInvalid)
 				MustUnchanged(t, "SetMailPermission with an invalid address", before, tn)
 				return
 			}

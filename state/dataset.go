@@ -14,6 +14,9 @@ type Dataset struct {
 	Devices    []DeviceRecord  `json:"devices"`
 	Segments   []SegmentRecord `json:"segments"`
 	Messages   []MessageRecord `json:"messages"`
+	// Contacts are the addresses addEmail and addMsisdn registered that no
+	// user has; left out when there are none.
+	Contacts []ContactRecord `json:"contacts,omitempty"`
 	// Notifications: definitions, captured sends with their results, inbox
 	// messages, live activities, the clock and the counters that number
 	// keys and results (see docs/notifications.md). Each is left out when
@@ -72,6 +75,23 @@ type UserRecord struct {
 	// Untracked users were removed with deleteUsers (or a permanent delete
 	// that the app has not activated): still readable, out of segments.
 	Untracked bool `json:"untracked,omitempty"`
+	// WpNumbers are the user's WhatsApp numbers, as updateWhatsApp set
+	// them (an empty number is kept: Netmera stores an empty value).
+	WpNumbers []string `json:"wpNumbers,omitempty"`
+	// WhatsAppPermitted is the user's WhatsApp permission.
+	WhatsAppPermitted bool `json:"whatsAppPermitted,omitempty"`
+}
+
+// ContactRecord is an address that addEmail or addMsisdn registered and
+// no user of the app has: Netmera keeps it as a user of its own, without
+// an external ID or an installation. Exactly one of Email and Msisdn is
+// set. A user who later gets the address (updateEmail, a profile write,
+// an SDK registration) takes its place, and the contact is dropped.
+type ContactRecord struct {
+	Email          string `json:"email,omitempty"`
+	Msisdn         string `json:"msisdn,omitempty"`
+	EmailPermitted bool   `json:"emailPermitted,omitempty"`
+	SmsPermitted   bool   `json:"smsPermitted,omitempty"`
 }
 
 // CategoryPref is a user's opt-in or opt-out for one category on one channel.

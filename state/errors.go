@@ -31,6 +31,7 @@ const (
 	CodeMissingParameter = 2020 // missing required parameter
 	CodeInvalidConfig    = 2021 // invalid configuration
 	CodeInboxStatus      = 2001 // what inbox calls answer to a status out of range, with HTTP 400
+	CodeMessageSize      = 2101 // message size exceeds the limit
 	CodeMessageNotFound  = 5003 // message with given messageId could not be found (also: unknown notificationKey)
 	CodeUserNotFound     = 5016 // the user with given identifier is not found
 	CodeQuotaExceeded    = 5022 // service usage quota is exceeded

@@ -29,6 +29,7 @@ type Loader struct {
 	// the index by installation ID (see AssumeUniqueInstallations).
 	uniqueInstallations bool
 	segments            []positionedSegment // see AddSegment
+	contacts            []ContactRecord     // see AddContacts
 	notify              *Dataset            // see AddNotificationData
 	finished            bool
 }
@@ -142,6 +143,13 @@ func (l *Loader) AddSegment(r SegmentRecord, members []int32) {
 	l.segments = append(l.segments, positionedSegment{r, members})
 }
 
+// AddContacts adds contacts (see ContactRecord), which Finish loads after
+// the users, whose addresses they must not have. Like AddSegment, it must
+// not be called concurrently, nor after Finish.
+func (l *Loader) AddContacts(recs []ContactRecord) {
+	l.contacts = append(l.contacts, recs...)
+}
+
 // AssumeUniqueInstallations tells Finish that no two devices share an
 // installation ID, as generated ones cannot. Finish then neither checks
 // them nor builds the index by installation ID: the tenant builds it on
@@ -183,10 +191,13 @@ func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Te
 			return nil, fmt.Errorf("messages[%d]: %w", i, err)
 		}
 	}
+	if err := t.loadContacts(l.contacts); err != nil {
+		return nil, err
+	}
 	if err := t.loadNotify(l.notify); err != nil {
 		return nil, err
 	}
-	l.users, l.devices, l.segments, l.notify = nil, nil, nil, nil
+	l.users, l.devices, l.segments, l.contacts, l.notify = nil, nil, nil, nil, nil
 	return t, nil
 }
 

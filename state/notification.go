@@ -12,6 +12,8 @@ const (
 	KindEmailSms      = "EMAIL_SMS"     // sendEmailAndSms
 	KindBulkEmail     = "BULK_EMAIL"    // sendBulkEmail
 	KindLiveActivity  = "LIVE_ACTIVITY" // sendBulkNotification with type LIVE_ACTIVITY
+	// KindEmailAttachment is sendEmailWithAttachment.
+	KindEmailAttachment = "EMAIL_ATTACHMENT"
 )
 
 // Notification statuses, as getPushStats reports them.

@@ -141,7 +141,7 @@ func (t *Tenant) loadNotify(d *Dataset) error {
 	return nil
 }
 
-var notificationKinds = []string{KindBulk, KindTransactional, KindEmailSms, KindBulkEmail, KindLiveActivity}
+var notificationKinds = []string{KindBulk, KindTransactional, KindEmailSms, KindBulkEmail, KindLiveActivity, KindEmailAttachment}
 
 // loadNotification adds one notification from the dataset. A SENDING
 // notification with no queued deliveries was exported while it was being

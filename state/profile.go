@@ -84,11 +84,15 @@ func (t *Tenant) SetProfileAttributes(entries []ProfileEntry) error {
 	})
 }
 
-// UnsetProfileAttributes removes the listed keys from users' profiles.
+// UnsetProfileAttributes removes the listed keys from users' profiles,
+// but the email address: Netmera keeps it in a system field that only
+// removeEmail clears (see RemoveEmail).
 func (t *Tenant) UnsetProfileAttributes(entries []ProfileEntry) error {
 	return t.eachEntry(entries, func(u *user, e ProfileEntry) {
 		for _, key := range e.Keys {
-			t.delAttr(u, key)
+			if key != AttrEmail {
+				t.delAttr(u, key)
+			}
 		}
 	})
 }

@@ -88,7 +88,7 @@ func (t *Tenant) SendBulk(req BulkSend, raw []byte) (int64, error) {
 		start = now
 	} else if start < now {
 		t.mu.Unlock()
-		return 0, Invalidf(CodeInvalidConfig, "Schedule start time %s is in the past (it is %s)", fmtMillis(start, zone), fmtMillis(now, zone))
+		return 0, Invalidf(CodeInvalidConfig, "Schedule start time %s is in the past", fmtMillis(start, zone))
 	}
 	if la := t.nt.lives[group]; group != "" && la != nil && la.rec.Status == LiveActivityActive {
 		t.mu.Unlock()

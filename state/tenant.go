@@ -12,8 +12,9 @@ import (
 // Settings are a tenant's enforcement switches: what the Netmera panel
 // configures per app, and the fidelity choices a user may need to flip.
 type Settings struct {
-	// MaxIDs is the most unique identifiers (external IDs, device tokens,
-	// emails, MSISDNs) one request may name; 0 means Netmera's 1000.
+	// MaxIDs is the most unique external IDs and device tokens one request
+	// may name (emails, MSISDNs and WhatsApp numbers too with
+	// CountAddresses); 0 means Netmera's 1000.
 	MaxIDs int
 	// LimitCode is the error code of a request over MaxIDs; 0 means 2009.
 	LimitCode int
@@ -23,6 +24,16 @@ type Settings struct {
 	// PermanentDeleteOff says the app has not activated permanent deletion in
 	// the panel: deleteUsersPermanently then only untracks the users.
 	PermanentDeleteOff bool
+	// CountAddresses counts the emails, MSISDNs and WhatsApp numbers a
+	// request names toward MaxIDs, with its external IDs and device
+	// tokens. Netmera words its limit as external IDs or device tokens
+	// only; addEmail and addMsisdn uploads are never counted.
+	CountAddresses bool
+	// StrictEmail refuses, with 2004, an enableMail or disableMail naming
+	// an address that is not a plain email address, as Netmera's newest
+	// reference says the live API does. Off, an address is any text, as
+	// the official schema types it, and one no user has is ignored.
+	StrictEmail bool
 	// RequireApproval makes every bulk send wait for sendPushApproval
 	// before it delivers, as an app with the approval mechanism does.
 	RequireApproval bool
@@ -58,7 +69,9 @@ type user struct {
 	cats      catPrefs
 	emailOK   bool
 	smsOK     bool
+	waOK      bool // WhatsApp permission
 	untracked bool
+	wa        *whatsApp // nil for a user without WhatsApp numbers, as most are
 	devices   []*device
 	segs      []membership // the segments the user is in, with its slot there
 	slot      int
@@ -122,8 +135,12 @@ type Tenant struct {
 	tokens   map[string]*device // by push token
 	devList  *seqList[*device]
 	// Secondary indexes, built on first use (nil until then).
-	byEmail  map[string][]*user
-	byMsisdn map[string][]*user
+	byEmail    map[string][]*user
+	byMsisdn   map[string][]*user
+	byWhatsApp map[string][]*user
+	// contacts are the addresses addEmail and addMsisdn registered that no
+	// user has.
+	contacts contactSet
 
 	segments map[int64]*segment
 	messages map[int64]*MessageRecord
@@ -193,6 +210,7 @@ func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.AddContacts(d.Contacts)
 	l.AddNotificationData(d)
 	return l.Finish(d.Segments, d.Messages)
 }
@@ -222,7 +240,8 @@ func (t *Tenant) swap(fresh *Tenant) {
 	t.attrs, t.attrOrder, t.attrsByCode = fresh.attrs, fresh.attrOrder, fresh.attrsByCode
 	t.categories, t.catOrder = fresh.categories, fresh.catOrder
 	t.users, t.userList, t.devices, t.tokens, t.devList = fresh.users, fresh.userList, fresh.devices, fresh.tokens, fresh.devList
-	t.byEmail, t.byMsisdn = fresh.byEmail, fresh.byMsisdn
+	t.byEmail, t.byMsisdn, t.byWhatsApp = fresh.byEmail, fresh.byMsisdn, fresh.byWhatsApp
+	t.contacts = fresh.contacts
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
 	t.epoch++
 	t.nt = fresh.nt
@@ -332,7 +351,8 @@ func (t *Tenant) firstProfileError(r *UserRecord) error {
 // fit the definitions (checkUser says how), leaving u half-filled: callers
 // either check r first or abandon u.
 func (t *Tenant) fillUser(u *user, r *UserRecord) bool {
-	u.emailOK, u.smsOK, u.untracked = r.EmailPermitted, r.SmsPermitted, r.Untracked
+	u.emailOK, u.smsOK, u.waOK, u.untracked = r.EmailPermitted, r.SmsPermitted, r.WhatsAppPermitted, r.Untracked
+	t.setWhatsApp(u, uniqueStrings(r.WpNumbers))
 	// The user's slices are reused: a user replaced by PutUser keeps their
 	// storage, a loaded user gets storage of the right size (see AddUsers).
 	u.tags = append(u.tags[:0], r.Tags...)
@@ -345,10 +365,11 @@ func (t *Tenant) fillUser(u *user, r *UserRecord) bool {
 		return false
 	}
 	for _, key := range []string{AttrEmail, AttrMsisdn} {
+		v, _ := u.profile.get(key)
 		if idx := t.addressIndexOf(key); idx != nil {
-			v, _ := u.profile.get(key)
 			indexAddress(idx, u, v)
 		}
+		t.contacts.claim(key, stringOf(v))
 	}
 	u.cats = u.cats[:0]
 	for _, p := range r.Categories {
@@ -497,12 +518,19 @@ func (t *Tenant) Export() *Dataset {
 		m.Platforms = slices.Clone(m.Platforms)
 		d.Messages = append(d.Messages, m)
 	}
+	if t.contacts.len() > 0 {
+		d.Contacts = t.contacts.records()
+	}
 	t.exportNotify(d)
 	return d
 }
 
 func (t *Tenant) userRecord(u *user) UserRecord {
-	r := UserRecord{ExtID: u.extID, EmailPermitted: u.emailOK, SmsPermitted: u.smsOK, Untracked: u.untracked}
+	r := UserRecord{ExtID: u.extID, EmailPermitted: u.emailOK, SmsPermitted: u.smsOK, Untracked: u.untracked,
+		WhatsAppPermitted: u.waOK}
+	if u.wa != nil {
+		r.WpNumbers = slices.Clone(u.wa.numbers)
+	}
 	if len(u.tags) > 0 {
 		r.Tags = slices.Clone(u.tags)
 	}

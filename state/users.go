@@ -100,6 +100,7 @@ func (t *Tenant) leaveSegments(u *user) {
 func (t *Tenant) removeUser(u *user) {
 	t.delAttr(u, AttrEmail)
 	t.delAttr(u, AttrMsisdn)
+	t.setWhatsApp(u, nil)
 	for _, dv := range u.devices {
 		t.devList.Remove(dv.slot)
 		delete(t.devices, dv.rec.InstallationID) // a no-op until the index is built

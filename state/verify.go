@@ -65,6 +65,12 @@ func (t *Tenant) Verify() error {
 	if tokens != len(t.tokens) {
 		return fmt.Errorf("%d devices have a token, the token index has %d", tokens, len(t.tokens))
 	}
+	if err := t.verifyWhatsApp(); err != nil {
+		return err
+	}
+	if err := t.verifyContacts(); err != nil {
+		return err
+	}
 	// Indexes are built on first use: a nil one has nothing to check.
 	for name, idx := range map[string]map[string][]*user{AttrEmail: t.byEmail, AttrMsisdn: t.byMsisdn} {
 		for key, set := range idx {

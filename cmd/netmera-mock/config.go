@@ -37,6 +37,7 @@ type config struct {
 	stateFile    string
 	saveInterval time.Duration
 	forgetSaved  stringsFlag
+	reportFile   string
 
 	// progressEvery is how often a long start logs how far it got.
 	progressEvery time.Duration
@@ -78,6 +79,9 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.BoolVar(&c.permDelete, "permanent-delete", true, "the app has activated permanent deletion; false: deleteUsersPermanently only untracks users")
 	fs.IntVar(&c.settings.MaxIDs, "max-ids", state.DefaultMaxIDs, "unique IDs allowed per request")
 	fs.IntVar(&c.settings.LimitCode, "limit-code", state.CodeInvalidJSON, "Netmera error code of a request over -max-ids")
+	fs.BoolVar(&c.settings.CountAddresses, "count-addresses", false, "count emails, MSISDNs and WhatsApp numbers toward -max-ids too, not only external IDs and device tokens")
+	fs.BoolVar(&c.settings.StrictEmail, "strict-email", false, "refuse (2004) an enableMail or disableMail address that is not a plain email address, as the newest reference says Netmera does")
+	fs.BoolVar(&c.server.StrictWhatsApp, "strict-whatsapp", false, "updateWhatsApp reads only wpNumber, one number starting with +, as the newest reference says Netmera does")
 	fs.BoolVar(&c.settings.RequireApproval, "require-approval", false, "every bulk send waits for sendPushApproval before it delivers, as with the panel's approval mechanism")
 	fs.StringVar(&c.settings.TimeZone, "time-zone", "", "IANA time zone in which a schedule's local start time is read (default UTC)")
 	fs.BoolVar(&c.settings.StrictCategories, "strict-categories", false, "refuse a message category name the app does not define (2021) instead of keeping it")
@@ -96,6 +100,7 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.StringVar(&c.stateFile, "state-file", "", "load state from this file at start and save it there on shutdown and every -save-interval")
 	fs.DurationVar(&c.saveInterval, "save-interval", 30*time.Second, "with -state-file: how often to save changes (0: only on shutdown)")
 	fs.Var(&c.forgetSaved, "forget-saved", "with -state-file: delete these saved apps, kept because their key is not configured (IDs saved-… from the start-up log, comma-separated, or all)")
+	fs.StringVar(&c.reportFile, "report-on-exit", "", "at shutdown, write every tenant's conformance report to this file (JUnit XML if it ends in .xml, JSON otherwise)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	return fs, c
 }
@@ -126,6 +131,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (*
 	}
 	if len(c.forgetSaved) > 0 && c.stateFile == "" {
 		return nil, usagef("-forget-saved needs -state-file")
+	}
+	if c.reportFile != "" && c.server.JournalSize < 0 {
+		return nil, usagef("-report-on-exit needs the journal: -journal-size must not be 0")
 	}
 	return c, nil
 }

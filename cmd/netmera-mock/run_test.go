@@ -36,11 +36,22 @@ func TestParseConfig(t *testing.T) {
 				c.settings = state.Settings{AutoDefine: true, PermanentDeleteOff: true, MaxIDs: 10, LimitCode: 2020}
 				c.permDelete = false
 			}},
+		{name: "channel switches", args: []string{"-count-addresses", "-strict-email", "-strict-whatsapp"},
+			want: func(c *config) {
+				c.settings.CountAddresses, c.settings.StrictEmail, c.server.StrictWhatsApp = true, true, true
+			}},
+		{name: "channel switches from the environment",
+			env: map[string]string{"NETMERA_MOCK_COUNT_ADDRESSES": "true", "NETMERA_MOCK_STRICT_EMAIL": "1", "NETMERA_MOCK_STRICT_WHATSAPP": "true"},
+			want: func(c *config) {
+				c.settings.CountAddresses, c.settings.StrictEmail, c.server.StrictWhatsApp = true, true, true
+			}},
 		{name: "repeated keys", args: []string{"-api-key", "a", "-api-key", "b,c"}, want: func(c *config) { c.apiKeys = stringsFlag{"a", "b", "c"} }},
 		{name: "environment", env: map[string]string{"NETMERA_MOCK_ADDR": ":7000", "NETMERA_MOCK_API_KEY": "x, y", "NETMERA_MOCK_LENIENT_OS": "true", "NETMERA_MOCK_DEVICE_TOKEN_SHAPE": "legacy"},
 			want: func(c *config) {
 				c.addr, c.apiKeys, c.server.LenientOS, c.server.DeviceTokenShape = ":7000", stringsFlag{"x", "y"}, true, "legacy"
 			}},
+		{name: "report on exit", env: map[string]string{"NETMERA_MOCK_REPORT_ON_EXIT": "/out/netmera.xml"},
+			want: func(c *config) { c.reportFile = "/out/netmera.xml" }},
 		{name: "flag beats environment", args: []string{"-addr", ":1", "-api-key", "flag"}, env: map[string]string{"NETMERA_MOCK_ADDR": ":2", "NETMERA_MOCK_API_KEY": "env"},
 			want: func(c *config) { c.addr, c.apiKeys = ":1", stringsFlag{"flag"} }},
 	}
@@ -77,6 +88,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "-forget-saved without -state-file", args: []string{"-forget-saved", "all"}},
 		{name: "unknown time zone", args: []string{"-time-zone", "Nowhere/Atlantis"}},
 		{name: "time zone offset out of range", env: map[string]string{"NETMERA_MOCK_TIME_ZONE": "+25:00"}},
+		{name: "-report-on-exit without a journal", args: []string{"-report-on-exit", "r.xml", "-journal-size", "0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

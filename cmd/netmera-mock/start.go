@@ -134,6 +134,9 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	if err := checkServerOptions(c); err != nil {
 		return err
 	}
+	if err := checkReportFile(c.reportFile); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%w (another netmera-mock? -addr or NETMERA_MOCK_ADDR picks another port)", err)
@@ -218,7 +221,7 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	select {
 	case err := <-errc:
 		stopSaving()
-		return errors.Join(err, saver.save(true))
+		return errors.Join(err, saver.save(true), writeConformance(c.reportFile, l.srv, log))
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
@@ -235,8 +238,8 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 		err = errors.Join(err, serveErr)
 	}
 	// Every request answered before the shutdown is in the state: save it,
-	// even when the shutdown had to cut requests off.
-	return errors.Join(err, saver.save(true))
+	// even when the shutdown had to cut requests off; and judge them.
+	return errors.Join(err, saver.save(true), writeConformance(c.reportFile, l.srv, log))
 }
 
 // inspectorURL is where a browser on this machine finds the inspector:

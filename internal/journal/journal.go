@@ -29,6 +29,13 @@ type Entry struct {
 	Response   json.RawMessage `json:"response,omitempty"` // same rule as Body
 	DurationMS float64         `json:"durationMs"`
 	ExtIDs     []string        `json:"extIds,omitempty"` // filled by List from Query and Body
+	// NextPage is the nextPage link of a page the fake answered, kept
+	// apart because a long page's Response may be cut; RetryAfter and
+	// Fault are the answer's Retry-After header and the fault rule that
+	// answered (X-Netmera-Mock-Fault). Added by the caller.
+	NextPage   string `json:"nextPage,omitempty"`
+	RetryAfter string `json:"retryAfter,omitempty"`
+	Fault      string `json:"fault,omitempty"`
 	// Notes are what the server noticed about the request that its answer
 	// does not show: a shape accepted only by a lenient switch, a repeated
 	// JSON member. Added by the caller.
@@ -197,7 +204,8 @@ func (j *Journal) Add(e Entry) uint64 {
 
 // size is what an entry costs the tenant's budget, roughly.
 func (e *Entry) size() int {
-	n := 256 + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.Response)
+	n := 256 + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.Response) +
+		len(e.NextPage) + len(e.RetryAfter) + len(e.Fault)
 	for k, vs := range e.Header {
 		n += len(k)
 		for _, v := range vs {
@@ -360,6 +368,19 @@ func (j *Journal) ClearAll() int {
 	return n
 }
 
+// Tenants returns the tenants that have a journal, entries or not (one
+// cleared keeps its journal), sorted.
+func (j *Journal) Tenants() []string {
+	j.mu.RLock()
+	out := make([]string, 0, len(j.tenants))
+	for t := range j.tenants {
+		out = append(out, t)
+	}
+	j.mu.RUnlock()
+	slices.Sort(out)
+	return out
+}
+
 // Dropped returns how many entries of tenant the bounds evicted since the
 // journal was made or the tenant last cleared.
 func (j *Journal) Dropped(tenant string) uint64 {
@@ -386,6 +407,7 @@ func (e *Entry) extIDs() []string {
 func (e Entry) view() Entry {
 	e.ExtIDs = e.extIDs()
 	e.Header = maskHeader(e.Header)
+	e.Query = maskQuery(e.Query)
 	e.Body = storeJSON(e.Body, e.bodySize)
 	e.Response = storeJSON(e.Response, e.respSize)
 	return e

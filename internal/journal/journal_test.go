@@ -410,3 +410,57 @@ func TestByteBudget(t *testing.T) {
 		t.Errorf("the newest entry kept has Seq %d, want 100", got[len(got)-1].Seq)
 	}
 }
+
+// Tenants lists every tenant with a journal, a cleared one included.
+func TestTenants(t *testing.T) {
+	j := New(10)
+	if got := j.Tenants(); len(got) != 0 {
+		t.Errorf("Tenants() of an empty journal = %q", got)
+	}
+	addN(j, "B", 1)
+	addN(j, "A", 2)
+	j.Clear("B")
+	if diff := cmp.Diff(j.Tenants(), []string{"A", "B"}); diff != "" {
+		t.Errorf("Tenants() (-got +want):\n%s", diff)
+	}
+}
+
+// What the caller adds about the answer is kept, and counts against the
+// tenant's byte budget.
+func TestAnswerFields(t *testing.T) {
+	j := NewSized(10, 1200)
+	e := added(j, Entry{Tenant: "A", Method: "GET", Path: "/p", Status: 429, NextPage: "http://h/p?offset=10", RetryAfter: "3", Fault: "f1"})
+	if e.NextPage != "http://h/p?offset=10" || e.RetryAfter != "3" || e.Fault != "f1" {
+		t.Errorf("List shows nextPage %q, retryAfter %q, fault %q", e.NextPage, e.RetryAfter, e.Fault)
+	}
+	j.Add(Entry{Tenant: "A", Method: "GET", Path: "/p", NextPage: strings.Repeat("x", 900)})
+	if n := j.Count(Filter{Tenant: "A"}); n != 1 {
+		t.Errorf("%d entries kept; a long nextPage must count against the budget and evict the first", n)
+	}
+}
+
+// TestQueryMasking: a key sent in the query (?api_key=, ?apiKey=, ?key=)
+// is shown masked, as in a header; other parameters are kept as sent.
+func TestQueryMasking(t *testing.T) {
+	const key = "nm-SECRET-0123456789abcdef"
+	tests := []struct {
+		query, want string
+	}{
+		{"extId=id1&max=10", "extId=id1&max=10"},
+		{"api_key=" + key + "&extId=id1", "api_key=" + maskValue(key) + "&extId=id1"},
+		{"apiKey=" + key, "apiKey=" + maskValue(key)},
+		{"X-Netmera-Api-Key=" + key, "X-Netmera-Api-Key=" + maskValue(key)},
+		{"key=" + key + "&key=" + key, "key=" + maskValue(key) + "&key=" + maskValue(key)},
+		{"token=device-token", "token=device-token"},
+	}
+	for _, tt := range tests {
+		j := New(1)
+		e := added(j, Entry{Tenant: "T", Path: "/rest/3.0/getDevices", Query: tt.query})
+		if e.Query != tt.want {
+			t.Errorf("Query %q is shown as %q, want %q", tt.query, e.Query, tt.want)
+		}
+		if strings.Contains(e.Query, "SECRET") {
+			t.Errorf("Query %q shows the key in clear: %q", tt.query, e.Query)
+		}
+	}
+}

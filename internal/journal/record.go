@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -56,6 +57,47 @@ func maskValue(v string) string {
 		scheme, v = v[:i+1], v[i+1:]
 	}
 	return scheme + state.KeyID(v)
+}
+
+// secretParams are the query parameter names, compared without case,
+// dashes or underscores, under which clients put an API key by mistake
+// (?api_key=, ?apiKey=, ?key=…): List masks their values as it masks
+// secret headers.
+var secretParams = map[string]bool{
+	"apikey": true, "key": true, "xnetmeraapikey": true, "netmeraapikey": true, "restapikey": true, "accesskey": true,
+}
+
+var paramSeparators = strings.NewReplacer("-", "", "_", "")
+
+// IsSecretParam reports whether a query parameter's name is one of those
+// an API key is sent under.
+func IsSecretParam(name string) bool {
+	return secretParams[strings.ToLower(paramSeparators.Replace(name))]
+}
+
+// maskQuery returns the raw query with the values of secret parameters
+// masked; a query without any is returned as it is.
+func maskQuery(raw string) string {
+	if raw == "" {
+		return raw
+	}
+	q, err := url.ParseQuery(raw)
+	secret := false
+	for name := range q {
+		if IsSecretParam(name) {
+			secret = true
+			for i, v := range q[name] {
+				q[name][i] = maskValue(v)
+			}
+		}
+	}
+	if !secret {
+		return raw
+	}
+	if err != nil { // a malformed query: keep what parsed, masked
+		return q.Encode()
+	}
+	return q.Encode()
 }
 
 func isScheme(s string) bool {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -123,7 +124,9 @@ func (v *Validator) OperationID(r *http.Request) (id string, ok bool) {
 // It follows the fake's reading of requests: the body is JSON whatever its
 // Content-Type; it must be exactly one JSON value; a null member counts as
 // absent and a null list element its type's zero value, as Go's decoder
-// reads them. API keys are not checked. A request that passes may still be
+// reads them. A body the operation takes in another media type only (the
+// multipart form of sendEmailWithAttachment) is checked as sent; one of
+// another Content-Type is then invalid (2009). API keys are not checked. A request that passes may still be
 // refused by the handler for what a schema cannot say (an unknown user, an
 // empty tag, every profile entry skipped).
 func (v *Validator) ValidateRequest(r *http.Request, body []byte) error {
@@ -133,14 +136,20 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) error {
 	}
 	req := r.Clone(r.Context())
 	req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
-	if route.Operation.RequestBody != nil {
+	switch schema := BodySchema(route.Operation); {
+	case schema != nil:
 		if !json.Valid(body) {
 			return invalidJSON(nil)
 		}
-		data := normalizeNulls(body, BodySchema(route.Operation))
+		data := normalizeNulls(body, schema)
 		req.Header.Set("Content-Type", "application/json")
 		req.Body = io.NopCloser(bytes.NewReader(data))
 		req.ContentLength = int64(len(data))
+	case route.Operation.RequestBody != nil:
+		// A body of another media type (a multipart form) is checked as
+		// sent, its Content-Type included.
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.ContentLength = int64(len(body))
 	}
 	input := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: v.reqOpts}
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
@@ -153,7 +162,8 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) error {
 // must be declared by the operation; a response declared without content
 // must have no body and no Content-Type; otherwise the body must be one
 // JSON value valid against its schema (absolute URLs included), unless the
-// response is marked x-body-optional and came empty.
+// response is marked x-body-optional and came empty, or is plain text
+// where the response declares text/plain.
 func (v *Validator) ValidateResponse(r *http.Request, status int, header http.Header, body []byte) error {
 	route, params, err := v.route(r)
 	if err != nil {
@@ -176,7 +186,11 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	if len(body) == 0 && ct == "" && resp.Extensions["x-body-optional"] == true {
 		return nil
 	}
-	if !json.Valid(body) {
+	if mt, _, _ := mime.ParseMediaType(ct); mt == "text/plain" {
+		if resp.Content.Get("text/plain") == nil {
+			return fmt.Errorf("openapi: %s answered %d in plain text %q; the document says JSON", op.OperationID, status, truncate(body))
+		}
+	} else if !json.Valid(body) {
 		return fmt.Errorf("openapi: %s answered %d with a body that is not one JSON value: %q", op.OperationID, status, truncate(body))
 	}
 	input := &openapi3filter.ResponseValidationInput{

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -247,6 +248,33 @@ func TestValidateRequestAgreesWithHandlers(t *testing.T) {
 		{name: "updateMsisdn missing extId", target: "updateMsisdn", body: `{"msisdn":"905"}`, want: wantMissing("extId")},
 		{name: "updateMsisdn msisdn a number", target: "updateMsisdn", body: `{"extId":"your_extId","msisdn":905312345678}`, want: wantWrongType("msisdn", "a text")},
 
+		// mockserver/inbox_test.go: the inbox regression tests' texts.
+		{name: "inbox no extId", target: "inbox/getAllInbox", body: `{"startDate":1730667600000,"endDate":1731358800000,"status":12}`, want: wantMissing("extId")},
+		{name: "inbox no status", target: "inbox/getAllInbox", body: `{"extId":"nuat3","startDate":1730667600000,"endDate":1731358800000}`, want: wantMissing("status")},
+		{name: "inbox neither", target: "inbox/getAllInbox", body: `{"startDate":1730667600000,"endDate":1731358800000}`, want: wantMissing("extId")},
+		{name: "inbox status 16", target: "inbox/getAllInbox", body: `{"extId":"nuat3","status":16}`, want: pass},
+		{name: "inbox status a string", target: "inbox/getAllInbox", body: `{"extId":"nuat3","status":"2"}`, want: wantWrongType("status", "an integer")},
+		{name: "inbox category of texts", target: "inbox/getAllInbox", body: `{"extId":"nuat3","status":2,"category":["x"]}`, want: wantWrongType("category", "a list of integers")},
+		{name: "inbox prms a number", target: "inbox/getAllInbox", body: `{"extId":"nuat3","status":2,"prms":5}`, want: wantWrongType("prms", "an object")},
+		{name: "inbox get no piid", method: http.MethodGet, target: "inbox/get", want: wantMissing("piid")},
+		{name: "inbox get piid x", method: http.MethodGet, target: "inbox/get?piid=x", want: wantWrongType("piid", "an integer")},
+		{name: "status change no st", target: "inbox/statusChange", body: `{"extId":"nuat3","piids":[1]}`, want: wantMissing("st")},
+		{name: "status change piids of texts", target: "inbox/statusChange", body: `{"extId":"nuat3","piids":["1"],"st":1}`, want: wantWrongType("piids", "a list of integers")},
+
+		// mockserver/counts_test.go
+		{name: "count no target", target: "targeting/count", body: `{}`, want: wantMissing("target")},
+		{name: "count target a list", target: "targeting/count", body: `{"target":[]}`, want: wantWrongType("target", "an object")},
+		{name: "count batch no groupBy", target: "targeting/count-batch", body: `{"values":["1"]}`, want: wantMissing("groupBy")},
+		{name: "count batch values of numbers", target: "targeting/count-batch", body: `{"groupBy":{"profile":"age"},"values":[1]}`, want: wantWrongType("values", "a list of texts")},
+		{name: "count batch profile a number", target: "targeting/count-batch", body: `{"groupBy":{"profile":5}}`, want: wantWrongType("profile", "a text")},
+
+		// mockserver/emailsends_test.go
+		{name: "email and SMS no platforms", target: "sendEmailAndSms", body: `{"target":{"email":"a@example.com"}}`, want: wantMissing("platforms")},
+		{name: "email and SMS platforms a text", target: "sendEmailAndSms", body: `{"platforms":"EMAIL","target":{}}`, want: wantWrongType("platforms", "a list")},
+		{name: "email and SMS no target", target: "sendEmailAndSms", body: `{"platforms":["EMAIL"]}`, want: wantMissing("target")},
+		{name: "bulk email no template", target: "sendBulkEmail", body: `{"subject":"S","sendToAll":true}`, want: wantMissing("emailTemplateId")},
+		{name: "bulk email template a text", target: "sendBulkEmail", body: `{"emailTemplateId":"5","subject":"S","sendToAll":true}`, want: wantWrongType("emailTemplateId", "an integer")},
+
 		// mockserver/segments_test.go
 		{name: "segments WINDOWS", method: http.MethodGet, target: "getSegments", os: "WINDOWS", want: want{code: 2004, field: "X-netmera-os", errMsg: "Header 'X-netmera-os' should be IOS or ANDROID"}},
 		{name: "segment users non-integer id", method: http.MethodGet, target: "getSegmentUsers?id=SEGMENT_ID", want: wantWrongType("id", "an integer")},
@@ -394,6 +422,7 @@ func TestValidateResponse(t *testing.T) {
 	v := mustValidator(t)
 	jsonCT := http.Header{"Content-Type": {"application/json"}}
 	problemCT := http.Header{"Content-Type": {"application/problem+json"}}
+	plainCT := http.Header{"Content-Type": {"text/plain;charset=UTF-8"}}
 	tests := []struct {
 		name           string
 		method, target string
@@ -436,6 +465,10 @@ func TestValidateResponse(t *testing.T) {
 			body: `{"profile":{}}`},
 		{name: "devices without devices", method: http.MethodGet, target: "getDevices?extId=id1", status: 200, header: jsonCT,
 			body: `{"extId":"id1"}`},
+		{name: "plain-text 400 where declared", target: "removeEmail", status: 400, header: plainCT, body: "Please provide an external id.", ok: true},
+		{name: "envelope 400 where plain text is declared too", target: "removeEmail", status: 400, header: jsonCT, body: `{"code":2009,"error":"Invalid JSON"}`, ok: true},
+		{name: "plain-text 400 where only JSON is declared", target: "tagUsers", status: 400, header: plainCT, body: "extIds is required"},
+		{name: "plain text as JSON", target: "removeEmail", status: 400, header: jsonCT, body: "Please provide an external id."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -481,6 +514,66 @@ func BenchmarkValidateRequest(b *testing.B) {
 				if err := v.ValidateRequest(r, body); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestValidateRequestMultipart: sendEmailWithAttachment's form is checked
+// as sent, in the order the handler checks its fields, unknown parts
+// ignored; a body of another type is invalid, as the handler answers.
+func TestValidateRequestMultipart(t *testing.T) {
+	t.Parallel()
+	v := mustValidator(t)
+	tests := []struct {
+		name   string
+		fields []string // name, value pairs
+		files  int
+		ctype  string // the Content-Type instead of the form's
+		want   want
+	}{
+		{name: "one file", fields: []string{"to", "a@example.com", "notificationKey", "12"}, files: 1, want: pass},
+		{name: "two files", fields: []string{"to", "a@example.com", "notificationKey", "12"}, files: 2, want: pass},
+		{name: "an unknown part", fields: []string{"to", "a@example.com", "notificationKey", "12", "cc", "b@example.com"}, files: 1, want: pass},
+		{name: "no key", fields: []string{"to", "a@example.com"}, files: 1, want: wantMissing("notificationKey")},
+		{name: "no address", fields: []string{"notificationKey", "12"}, files: 1, want: wantMissing("to")},
+		{name: "no file", fields: []string{"to", "a@example.com", "notificationKey", "12"}, want: wantMissing("mailAttachment")},
+		{name: "JSON", ctype: "application/json", want: wantInvalidJSON},
+		{name: "no Content-Type", ctype: "-", want: wantInvalidJSON},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var b strings.Builder
+			w := multipart.NewWriter(&b)
+			for i := 0; i+1 < len(tt.fields); i += 2 {
+				if err := w.WriteField(tt.fields[i], tt.fields[i+1]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range tt.files {
+				fw, err := w.CreateFormFile("mailAttachment", "invoice.pdf")
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, _ = fw.Write([]byte("%PDF-1.4"))
+			}
+			_ = w.Close()
+			ctype := w.FormDataContentType()
+			switch tt.ctype {
+			case "-":
+				ctype = ""
+			case "":
+			default:
+				ctype = tt.ctype
+			}
+			r := newRequest(http.MethodPost, "sendEmailWithAttachment", "")
+			if ctype != "" {
+				r.Header.Set("Content-Type", ctype)
+			}
+			err := v.ValidateRequest(r, []byte(b.String()))
+			if g, ok := got(err); !ok || g != tt.want {
+				t.Errorf("ValidateRequest(sendEmailWithAttachment %s) = %v, want %v", tt.name, err, tt.want)
 			}
 		})
 	}

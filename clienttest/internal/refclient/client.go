@@ -32,6 +32,11 @@ type Defects struct {
 	IgnoreContext     bool   // sends requests with context.Background()
 	TokenOnly         bool   // reads a getDeviceTokens token from "token", never "deviceToken"
 	PlainErrors       bool   // returns Netmera's errors as *PlainError, which is no clienttest.APIError
+	ClearByUpdate     bool   // "removes" an address or number by updating it to an empty value, which Netmera keeps or stores
+	NumericKey        bool   // sends sendNotification's notificationKey as a JSON number, not a text
+	UnbatchedSends    bool   // sends every ID and token of a SendNotification in one request
+	FirstResultPage   bool   // reads only the first page of getPushResult
+	StatusAsText      bool   // sends inbox statuses as JSON texts ("2") where Netmera wants numbers
 }
 
 // MaxIDs is Netmera's limit of unique identifiers per request.
@@ -199,7 +204,12 @@ func postArray[T any](ctx context.Context, c *Client, path string, entries []T) 
 // batches splits items, in order, into runs naming at most MaxIDs unique
 // keys each.
 func (c *Client) batches(n int, key func(i int) string) [][2]int {
-	limit := MaxIDs
+	return c.batchesOf(n, MaxIDs, key)
+}
+
+// batchesOf splits items, in order, into runs naming at most limit unique
+// keys each (any number with NoBatching).
+func (c *Client) batchesOf(n, limit int, key func(i int) string) [][2]int {
 	if c.d.NoBatching {
 		limit = math.MaxInt
 	}
@@ -238,4 +248,7 @@ var _ interface {
 	clienttest.SegmentClient
 	clienttest.ChannelClient
 	clienttest.ApprovalClient
+	clienttest.NotificationClient
+	clienttest.PushResultClient
+	clienttest.InboxClient
 } = (*Client)(nil)

@@ -265,6 +265,54 @@ func (c *Client) UpdateMsisdn(ctx context.Context, extID, msisdn string) error {
 	return c.post(ctx, "updateMsisdn", map[string]string{"extId": extID, "msisdn": msisdn})
 }
 
+// Addresses.
+
+func (c *Client) AddEmail(ctx context.Context, emails []string) error {
+	return c.post(ctx, "addEmail", map[string]any{"emailList": emails})
+}
+
+func (c *Client) RemoveEmail(ctx context.Context, extID string) error {
+	if c.d.ClearByUpdate {
+		return c.UpdateEmail(ctx, extID, "")
+	}
+	return c.post(ctx, "removeEmail", map[string]string{"extId": extID})
+}
+
+func (c *Client) AddMsisdn(ctx context.Context, msisdns []string) error {
+	return c.post(ctx, "addMsisdn", map[string]any{"msisdnList": msisdns})
+}
+
+func (c *Client) RemoveMsisdn(ctx context.Context, extID string) error {
+	if c.d.ClearByUpdate {
+		return c.UpdateMsisdn(ctx, extID, "")
+	}
+	return c.post(ctx, "removeMsisdn", map[string]string{"extId": extID})
+}
+
+// WhatsApp.
+
+func (c *Client) EnableWhatsApp(ctx context.Context, extIDs []string) error {
+	return c.list(ctx, "enableWhatsApp", extIDs)
+}
+
+func (c *Client) DisableWhatsApp(ctx context.Context, extIDs []string) error {
+	return c.list(ctx, "disableWhatsApp", extIDs)
+}
+
+func (c *Client) UpdateWhatsApp(ctx context.Context, extID string, numbers []string) error {
+	if numbers == nil {
+		numbers = []string{}
+	}
+	return c.post(ctx, "updateWhatsApp", map[string]any{"extId": extID, "wpNumbers": numbers})
+}
+
+func (c *Client) RemoveWhatsApp(ctx context.Context, extID string) error {
+	if c.d.ClearByUpdate {
+		return c.UpdateWhatsApp(ctx, extID, nil)
+	}
+	return c.post(ctx, "removeWhatsApp", map[string]string{"extId": extID})
+}
+
 // Approval.
 
 func (c *Client) SendPushApproval(ctx context.Context, messageIDs []int64) error {
@@ -273,4 +321,61 @@ func (c *Client) SendPushApproval(ctx context.Context, messageIDs []int64) error
 		entries[i] = map[string]int64{"messageId": id}
 	}
 	return postArray(ctx, c, "sendPushApproval", entries)
+}
+
+// Inbox.
+
+type inboxMessage struct {
+	PushInstanceID int64  `json:"pushInstanceId"`
+	MsgID          int64  `json:"msgId"`
+	ExtID          string `json:"extID"`
+	Title          string `json:"title"`
+	Message        string `json:"message"`
+	Status         string `json:"status"`
+	Sts            int64  `json:"sts"`
+}
+
+func (m inboxMessage) public() clienttest.InboxMessage { return clienttest.InboxMessage(m) }
+
+// status is an inbox status as the request carries it.
+func (c *Client) status(st int) any {
+	if c.d.StatusAsText {
+		return strconv.Itoa(st)
+	}
+	return st
+}
+
+func (c *Client) GetAllInbox(ctx context.Context, extID string, status int) ([]clienttest.InboxMessage, error) {
+	var all []clienttest.InboxMessage
+	body := map[string]any{"extId": extID, "status": c.status(status)}
+	for {
+		var page struct {
+			Msgs []inboxMessage `json:"msgs"`
+			Prms *struct {
+				Index int64 `json:"index"`
+			} `json:"prms"`
+		}
+		if err := c.do(ctx, http.MethodPost, c.endpoint("inbox/getAllInbox", nil), body, "", &page); err != nil {
+			return nil, err
+		}
+		for _, m := range page.Msgs {
+			all = append(all, m.public())
+		}
+		if page.Prms == nil || len(page.Msgs) == 0 || c.d.IgnoreNextPage {
+			return all, nil
+		}
+		body["prms"] = map[string]int64{"index": page.Prms.Index}
+	}
+}
+
+func (c *Client) GetInboxMessage(ctx context.Context, pushInstanceID int64) (clienttest.InboxMessage, bool, error) {
+	var m *inboxMessage // stays nil on a 204, which has no body
+	if err := c.get(ctx, "inbox/get", url.Values{"piid": {strconv.FormatInt(pushInstanceID, 10)}}, &m); err != nil || m == nil {
+		return clienttest.InboxMessage{}, false, err
+	}
+	return m.public(), true, nil
+}
+
+func (c *Client) ChangeInboxStatus(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error {
+	return c.post(ctx, "inbox/statusChange", map[string]any{"extId": extID, "piids": pushInstanceIDs, "st": c.status(status)})
 }

@@ -38,6 +38,7 @@ type requestSummary struct {
 	Status     int       `json:"status"`
 	DurationMS float64   `json:"durationMs"`
 	ExtIDs     []string  `json:"extIds,omitempty"`
+	Fault      string    `json:"fault,omitempty"` // the fault rule that answered
 	Notes      int       `json:"notes,omitempty"` // how many; the entry has them
 }
 
@@ -72,7 +73,7 @@ func (s *Server) listRequests(r *http.Request, _ *state.Tenant, id string) (int,
 		out := make([]requestSummary, len(list))
 		for i, e := range list {
 			out[i] = requestSummary{Seq: e.Seq, Time: e.Time, Method: e.Method, Path: e.Path, Query: e.Query,
-				Status: e.Status, DurationMS: e.DurationMS, ExtIDs: e.ExtIDs, Notes: len(e.Notes)}
+				Status: e.Status, DurationMS: e.DurationMS, ExtIDs: e.ExtIDs, Fault: e.Fault, Notes: len(e.Notes)}
 		}
 		return http.StatusOK, requestsResponse{Count: len(out), Dropped: s.journal.Dropped(id), Last: last, Requests: out}, nil
 	default:

@@ -81,6 +81,7 @@ type summaries struct {
 		Status     int       `json:"status"`
 		DurationMS float64   `json:"durationMs"`
 		ExtIDs     []string  `json:"extIds"`
+		Fault      string    `json:"fault"`
 		Notes      int       `json:"notes"`
 	} `json:"requests"`
 }
@@ -132,11 +133,24 @@ func TestRequestSummariesAndOne(t *testing.T) {
 		})
 	}
 
+	h.Do(t, http.MethodPost, "/_mock/faults", `{"path":"getDevices","status":503}`)
+	h.Do(t, http.MethodGet, "/rest/3.0/getDevices?extId=id1&api_key=`+testKey+`", "")
+	var faulted summaries
+	MustUnmarshal(t, "summaries after a fault", h.Do(t, http.MethodGet, "/_mock/requests?summary=true&after=3", "").Body, &faulted)
+	if len(faulted.Requests) != 1 || faulted.Requests[0].Fault != "f1" || faulted.Requests[0].Status != 503 || strings.Contains(faulted.Requests[0].Query, testKey) {
+		t.Errorf("the summary of a request a fault answered = %+v, want status 503, fault f1 and the key in its query masked", faulted.Requests)
+	}
+
 	one := h.Do(t, http.MethodGet, "/_mock/requests/1", "")
 	var e journalEntry
 	MustUnmarshal(t, "GET /_mock/requests/1", one.Body, &e)
 	if one.Status != http.StatusOK || e.Seq != 1 || e.Path != "/rest/3.0/tagUsers" || string(e.Body) != `{"tag":"A","extIds":["id1"]}` {
 		t.Errorf("GET /_mock/requests/1 = %v, want tagUsers whole", one)
+	}
+	var theirs journalEntry
+	MustUnmarshal(t, "GET /_mock/requests/1 of the other tenant", h.DoKey(t, otherKey, http.MethodGet, "/_mock/requests/1", "").Body, &theirs)
+	if theirs.Path != "/rest/3.0/getDevices" {
+		t.Errorf("GET /_mock/requests/1 with the other key shows %s, want that tenant's own first request, getDevices", theirs.Path)
 	}
 	if strings.Contains(string(one.Body), testKey) {
 		t.Errorf("GET /_mock/requests/1 shows the API key in clear: %s", one.Body)
@@ -145,7 +159,7 @@ func TestRequestSummariesAndOne(t *testing.T) {
 		path   string
 		status int
 	}{
-		{"/_mock/requests/4", http.StatusNotFound}, // the other tenant's
+		{"/_mock/requests/5", http.StatusNotFound}, // not yet
 		{"/_mock/requests/0", http.StatusNotFound},
 		{"/_mock/requests/x", http.StatusBadRequest},
 		{"/_mock/requests?after=-1", http.StatusBadRequest},

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -62,6 +63,10 @@ func TestSummaries(t *testing.T) {
 		DurationMS: 1.5, ExtIDs: []string{"u1", "u2"}, Notes: []string{"a note"}}}
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Entry{})); diff != "" {
 		t.Errorf("Summaries (-want +got):\n%s", diff)
+	}
+	j.Add(Entry{Tenant: "A", Method: "GET", Path: "/rest/3.0/getDevices", Query: "extId=u1&api_key=secret"})
+	if q := j.Summaries(Filter{Tenant: "A", After: 1})[0].Query; strings.Contains(q, "secret") || q != j.List(Filter{Tenant: "A", After: 1})[0].Query {
+		t.Errorf("Summaries shows the query %q, want it masked as List shows it", q)
 	}
 	if got := j.Summaries(Filter{Tenant: "B"}); got == nil || len(got) != 0 {
 		t.Errorf("Summaries of a tenant with no journal = %#v, want an empty list", got)

@@ -264,7 +264,8 @@ func (j *Journal) List(f Filter) []Entry {
 
 // Summaries returns the entries f selects, oldest first, without their
 // headers, body and response: what a list of requests shows, at a
-// fraction of List's cost. ExtIDs are filled; never nil.
+// fraction of List's cost. ExtIDs are filled and secrets in the query
+// masked, as List shows them; never nil.
 func (j *Journal) Summaries(f Filter) []Entry {
 	out := []Entry{}
 	r := j.ring(f.Tenant, false)
@@ -272,7 +273,6 @@ func (j *Journal) Summaries(f Filter) []Entry {
 		return out
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.each(f.After, func(e *Entry) {
 		if f.match(e) {
 			e.extIDs()
@@ -281,6 +281,10 @@ func (j *Journal) Summaries(f Filter) []Entry {
 			out = append(out, s)
 		}
 	})
+	r.mu.Unlock()
+	for i := range out { // masked outside the lock, as List does
+		out[i].Query = maskQuery(out[i].Query)
+	}
 	return out
 }
 

@@ -414,13 +414,13 @@
       const status = e.status === 0 ? 'dropped' : e.status;
       return h('div', {
         class: 'row', role: 'option', id: 'req-' + e.seq, 'aria-selected': e.seq === this.selected ? 'true' : 'false',
-        'aria-label': e.method + ' ' + e.path + ', ' + status + ', ' + ms(e.durationMs),
+        'aria-label': e.method + ' ' + e.path + ', ' + status + (e.fault ? ' from fault rule ' + e.fault : '') + ', ' + ms(e.durationMs),
         onclick: () => { this.select(e.seq); $('req-rows').focus({ preventScroll: true }); if (matchMedia('(max-width: 760px)').matches) $('req-detail').scrollIntoView(); },
       },
       h('span', { class: 'time', text: clock(new Date(e.time)) }),
       h('span', { class: 'method', text: e.method }),
       h('span', { class: 'path mono', text: e.path.replace(/^\/rest\/3\.0\//, '') + (e.query ? '?' + e.query : ''), title: e.path }),
-      h('span', null, h('span', { class: statusClass(e.status), text: status })),
+      h('span', null, h('span', { class: statusClass(e.status) + (e.fault ? ' fault' : ''), text: status, title: e.fault ? 'answered by fault rule ' + e.fault : null })),
       h('span', { class: 'dur', text: ms(e.durationMs) }));
     },
 
@@ -469,6 +469,8 @@
           h('dt', { text: 'At' }), h('dd', { text: when(e.time) }),
           h('dt', { text: 'Took' }), h('dd', { text: ms(e.durationMs) }),
           h('dt', { text: 'Number' }), h('dd', { text: '#' + e.seq }),
+          e.fault ? [h('dt', { text: 'Answered by' }), h('dd', { text: 'fault rule ' + e.fault })] : null,
+          e.nextPage ? [h('dt', { text: 'Next page' }), h('dd', { class: 'mono', text: e.nextPage })] : null,
           e.extIds && e.extIds.length ? [h('dt', { text: 'extIds' }), h('dd', { class: 'mono', text: e.extIds.join(', ') })] : null),
         e.notes && e.notes.length ? [h('h4', { text: 'Noticed' }), h('ul', { class: 'notes' }, e.notes.map((n) => h('li', { text: n })))] : null,
         e.truncated && e.truncated.length ? h('p', { class: 'muted', text: 'Cut to fit the journal: ' + e.truncated.join(', ') }) : null,
@@ -820,6 +822,7 @@
             h('dt', { text: 'extId' }), h('dd', { class: 'mono', text: u.extId }),
             h('dt', { text: 'Email' }), h('dd', { text: u.emailPermitted ? 'permitted' : 'not permitted' }),
             h('dt', { text: 'SMS' }), h('dd', { text: u.smsPermitted ? 'permitted' : 'not permitted' }),
+            u.wpNumbers || u.whatsAppPermitted ? [h('dt', { text: 'WhatsApp' }), h('dd', { text: (u.whatsAppPermitted ? 'permitted' : 'not permitted') + (u.wpNumbers && u.wpNumbers.length ? ' · ' + u.wpNumbers.join(', ') : '') })] : null,
             h('dt', { text: 'Push' }), h('dd', { text: devices.filter((d) => d.pushPermitted && !d.uninstalled).length + ' of ' + devices.length + ' devices permitted' }),
             u.untracked ? [h('dt', { text: 'Tracking' }), h('dd', { text: 'untracked (deleteUsers)' })] : null,
             u.sameAddress ? [h('dt', { text: 'Same address' }), h('dd', { class: 'mono', text: u.sameAddress.join(', ') })] : null),

@@ -97,7 +97,7 @@ func TestAdminToken(t *testing.T) {
 	}
 	// The inspector's page holds no data: it is served without the token,
 	// and asks for it to fetch anything.
-	for _, path := range []string{"/_mock/ui/", "/_mock/ui/app.js"} {
+	for _, path := range []string{"/_mock/ui/", "/_mock/ui/core.js"} {
 		if r := h.DoKey(t, "", http.MethodGet, path, ""); r.Status != http.StatusOK {
 			t.Errorf("GET %s without a token = %v, want 200", path, r)
 		}
@@ -138,7 +138,7 @@ func TestNoControl(t *testing.T) {
 			t.Errorf("GET %s with control off = %v, want 200", path, r)
 		}
 	}
-	for _, path := range []string{"/_mock/ui", "/_mock/ui/", "/_mock/ui/app.js", "/_mock/stream"} {
+	for _, path := range []string{"/_mock/ui", "/_mock/ui/", "/_mock/ui/core.js", "/_mock/stream"} {
 		wantProblemStatus(t, "GET "+path+" with control off", h.Do(t, http.MethodGet, path, ""), http.StatusNotFound, path)
 	}
 	// Nothing was changed, as the API itself sees it.

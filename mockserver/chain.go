@@ -262,7 +262,7 @@ type exchange struct {
 	start   time.Time
 	dropped bool // no answer reached the client
 
-	tenant    string       // the tenant's id, once the key named one
+	tenant    string       // the tenant's id, once the key named one (or a control write acted on it)
 	journaled bool         // the request goes to the journal
 	body      []byte       // the request body, read once
 	response  bytes.Buffer // what was written, when journaled
@@ -372,6 +372,9 @@ func (s *Server) finish(x *exchange, r *http.Request) {
 			e.RetryAfter, e.Fault = x.Header().Get("Retry-After"), x.Header().Get(FaultHeader)
 		}
 		s.journal.Add(e)
+	}
+	if x.tenant != "" {
+		s.watch.changed(x.tenant) // one atomic load when no inspector watches
 	}
 	if s.log.Enabled(r.Context(), slog.LevelDebug) {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status,

@@ -123,7 +123,8 @@ func allowedMethods(router *mux.Router, r *http.Request) []string {
 
 // controlAllowed enforces Options.NoControl and Options.AdminToken on
 // /_mock/, answering the refusal itself. Health and readiness stay open,
-// for container health checks.
+// for container health checks; the inspector's page (not its data) is
+// open under the admin token, which it asks for.
 func (s *Server) controlAllowed(w http.ResponseWriter, r *http.Request) bool {
 	switch r.URL.Path {
 	case controlPrefix + "health", controlPrefix + "ready":
@@ -133,8 +134,8 @@ func (s *Server) controlAllowed(w http.ResponseWriter, r *http.Request) bool {
 		writeProblem(w, r, http.StatusNotFound, "The control API is turned off on this server.")
 		return false
 	}
-	if s.opts.AdminToken == "" {
-		return true
+	if s.opts.AdminToken == "" || isUI(r.URL.Path) {
+		return true // the inspector's page holds no data: it asks for the token to fetch any
 	}
 	// The scheme is case-insensitive (RFC 9110); a bare token is no Bearer.
 	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -161,6 +162,9 @@ func tenantControl(fn controlFunc) ctlHandler {
 			return
 		}
 		t.ApplyDueRegistrations() // as an API request does: control reads see what is due
+		if r.Method != http.MethodGet {
+			tenantChanged(w, t) // the inspector's streams hear of it
+		}
 		status, body, err := fn(s, r, t, id)
 		if err != nil {
 			status = http.StatusBadRequest

@@ -82,6 +82,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		}
 		s.released(before)
 		cleared := s.clearParts(keep, s.journal.ClearAll, s.faults.ClearAll)
+		s.watch.changedAll()
 		writeJSON(w, http.StatusOK, map[string]any{"status": "reset", "counts": s.store.Total(), "cleared": cleared})
 		return
 	}
@@ -194,18 +195,61 @@ func (s *Server) putUser(r *http.Request, t *state.Tenant, _ string) (int, any, 
 	return http.StatusOK, stored, nil
 }
 
-// getUser shows one user. The external ID is a query parameter, not a
-// path segment: IDs may hold "/" or be "..", which a path would not carry.
+// userView is GET /_mock/users: the user, and, when it was found by an
+// address other users share, their external IDs.
+type userView struct {
+	state.UserDetail
+	SameAddress []string `json:"sameAddress,omitempty"`
+}
+
+// getUser shows one user, found by exactly one of extId, token (a device's
+// push token), email or msisdn, each an index lookup. The key is a query
+// parameter, not a path segment: IDs may hold "/" or be "..", which a path
+// would not carry.
 func (s *Server) getUser(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
-	id := r.URL.Query().Get("extId")
-	if id == "" {
-		return 0, nil, errors.New("extId is required: GET /_mock/users?extId=…")
+	q := r.URL.Query()
+	var by, value string
+	for _, name := range []string{"extId", "token", "email", "msisdn"} {
+		if v := q.Get(name); v != "" {
+			if by != "" {
+				return 0, nil, fmt.Errorf("give one of extId, token, email and msisdn, not %s and %s", by, name)
+			}
+			by, value = name, v
+		}
+	}
+	var id string
+	var others []string
+	switch by {
+	case "":
+		return 0, nil, errors.New("extId, token, email or msisdn is required: GET /_mock/users?extId=…")
+	case "extId":
+		id = value
+	case "token":
+		d, ok := t.DeviceByToken(value)
+		if !ok {
+			return 0, nil, notFound(fmt.Sprintf("no device has the token %q", value))
+		}
+		if d.ExtID == "" {
+			return 0, nil, notFound(fmt.Sprintf("the device with the token %q (installation %q) belongs to no user", value, d.InstallationID))
+		}
+		id = d.ExtID
+	default:
+		attr := state.AttrEmail
+		if by == "msisdn" {
+			attr = state.AttrMsisdn
+		}
+		ids := t.UsersWithAddress(attr, value)
+		if len(ids) == 0 {
+			return 0, nil, notFound(fmt.Sprintf("no user has the %s %q", by, value))
+		}
+		slices.Sort(ids)
+		id, others = ids[0], ids[1:]
 	}
 	d, ok := t.UserDetail(id)
 	if !ok {
 		return 0, nil, notFound(fmt.Sprintf("no user %q", id))
 	}
-	return http.StatusOK, d, nil
+	return http.StatusOK, userView{UserDetail: d, SameAddress: others}, nil
 }
 
 // getContact is GET /_mock/contacts?email=… (or ?msisdn=…): the contact

@@ -27,7 +27,7 @@ type notificationsResponse struct {
 // listNotifications lists captured notifications, the newest first:
 // ?extId=, ?token=, ?notificationKey=, ?status=, ?since= (RFC 3339 or
 // epoch ms) select them, ?max= bounds the deliveries shown per
-// notification.
+// notification and ?limit= the notifications, the newest kept.
 func (s *Server) listNotifications(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
 	q := r.URL.Query()
 	f := state.NotificationFilter{ExtID: q.Get("extId"), Token: q.Get("token"), Status: q.Get("status")}
@@ -47,6 +47,11 @@ func (s *Server) listNotifications(r *http.Request, t *state.Tenant, _ string) (
 	if v := q.Get("max"); v != "" {
 		if f.MaxDeliveries, err = strconv.Atoi(v); err != nil || f.MaxDeliveries < 1 {
 			return 0, nil, fmt.Errorf("max must be a positive integer, not %q", v)
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 {
+			return 0, nil, fmt.Errorf("limit must be a positive integer, not %q", v)
 		}
 	}
 	list := t.Notifications(f)

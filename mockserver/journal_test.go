@@ -35,6 +35,7 @@ type journalEntry struct {
 type requestsPage struct {
 	Count    int            `json:"count"`
 	Dropped  uint64         `json:"dropped"`
+	Last     uint64         `json:"last"`
 	Requests []journalEntry `json:"requests"`
 }
 

@@ -35,6 +35,12 @@ func controlRoutes(export []byte) []struct {
 		{http.MethodPost, "/_mock/categories", `{"name":"x"}`, http.StatusOK},
 		{http.MethodPost, "/_mock/messages", `{"title":"x"}`, http.StatusOK},
 		{http.MethodGet, "/_mock/requests", "", http.StatusOK},
+		{http.MethodGet, "/_mock/requests?summary=true&after=3", "", http.StatusOK},
+		{http.MethodGet, "/_mock/requests/1", "", http.StatusNotFound},
+		{http.MethodGet, "/_mock/users?email=x%40example.com", "", http.StatusNotFound},
+		{http.MethodGet, "/_mock/segments", "", http.StatusOK},
+		{http.MethodGet, "/_mock/inbox?extId=x", "", http.StatusOK},
+		{http.MethodGet, "/_mock/notifications?limit=5", "", http.StatusOK},
 		{http.MethodDelete, "/_mock/requests", "", http.StatusOK},
 		{http.MethodPost, "/_mock/faults", `{"path":"/nowhere","status":500}`, http.StatusCreated},
 		{http.MethodGet, "/_mock/faults", "", http.StatusOK},
@@ -89,6 +95,14 @@ func TestAdminToken(t *testing.T) {
 	if r := h.Do(t, http.MethodGet, "/rest/3.0/getDevices?extId=id1", ""); r.Status != http.StatusOK {
 		t.Errorf("GET getDevices without an admin token = %v, want 200: the token guards only /_mock/", r)
 	}
+	// The inspector's page holds no data: it is served without the token,
+	// and asks for it to fetch anything.
+	for _, path := range []string{"/_mock/ui/", "/_mock/ui/core.js"} {
+		if r := h.DoKey(t, "", http.MethodGet, path, ""); r.Status != http.StatusOK {
+			t.Errorf("GET %s without a token = %v, want 200", path, r)
+		}
+	}
+	wantProblemStatus(t, "GET /_mock/stream without the token", h.Do(t, http.MethodGet, "/_mock/stream", ""), http.StatusUnauthorized, "/_mock/stream")
 }
 
 // MustStateWith is MustState with an Authorization header.
@@ -123,6 +137,9 @@ func TestNoControl(t *testing.T) {
 		if r := h.DoKey(t, "", http.MethodGet, path, ""); r.Status != http.StatusOK {
 			t.Errorf("GET %s with control off = %v, want 200", path, r)
 		}
+	}
+	for _, path := range []string{"/_mock/ui", "/_mock/ui/", "/_mock/ui/core.js", "/_mock/stream"} {
+		wantProblemStatus(t, "GET "+path+" with control off", h.Do(t, http.MethodGet, path, ""), http.StatusNotFound, path)
 	}
 	// Nothing was changed, as the API itself sees it.
 	if got, want := h.profileOf(t, "extId=id1"), seededID1(); !cmp.Equal(got, want) {

@@ -125,10 +125,12 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodGet, "contacts", tenantControl((*Server).getContact))
 	ctl(http.MethodPost, "devices", tenantControl((*Server).putDevice))
 	ctl(http.MethodPost, "segments", tenantControl((*Server).putSegment))
+	ctl(http.MethodGet, "segments", tenantControl((*Server).listSegments))
 	ctl(http.MethodPost, "attributes", tenantControl((*Server).defineAttribute))
 	ctl(http.MethodPost, "categories", tenantControl((*Server).defineCategory))
 	ctl(http.MethodPost, "messages", tenantControl((*Server).createMessage))
 	ctl(http.MethodGet, "requests", tenantControl((*Server).listRequests))
+	ctl(http.MethodGet, "requests/{seq}", tenantControl((*Server).getRequest))
 	ctl(http.MethodDelete, "requests", tenantControl((*Server).clearRequests))
 	ctl(http.MethodGet, "conformance", (*Server).conformanceReport)
 	ctl(http.MethodPost, "faults", tenantControl((*Server).addFault))
@@ -152,6 +154,11 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodGet, "clock", tenantControl((*Server).getClock))
 	ctl(http.MethodPut, "clock", tenantControl((*Server).setClock))
 	ctl(http.MethodPost, "clock/advance", tenantControl((*Server).advanceClock))
+	ctl(http.MethodGet, "inbox", tenantControl((*Server).getInbox))
+	ctl(http.MethodGet, "stream", (*Server).stream)
+	ctl(http.MethodGet, "ui", (*Server).serveUI)
+	ctl(http.MethodGet, "ui/", (*Server).serveUI)
+	ctl(http.MethodGet, "ui/{file}", (*Server).serveUI)
 }
 
 // apiFunc is one Netmera endpoint: it acts on the caller's tenant with the

@@ -113,6 +113,7 @@ type Server struct {
 	index   *spec.Index      // nil when validation is off
 	journal *journal.Journal // nil when the journal is off
 	faults  *faults.Set
+	watch   *watchers // the inspector's open streams
 
 	limitLog lineLimiter // log lines of keys refused by the tenant limit
 
@@ -156,7 +157,7 @@ func New(store *state.Store, opts Options) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{store: store, opts: opts, log: log, started: time.Now(), api: map[string]*endpoint{},
-		doc: opts.Document, faults: faults.NewSet(opts.FaultSeed, faults.MaxLatency(opts.FaultMaxLatency))}
+		doc: opts.Document, faults: faults.NewSet(opts.FaultSeed, faults.MaxLatency(opts.FaultMaxLatency)), watch: newWatchers()}
 	if s.doc == nil {
 		doc, err := spec.Default()
 		if err != nil {

@@ -285,6 +285,32 @@ func (t *Tenant) addressIndex(key string) map[string][]*user {
 	return idx
 }
 
+// UsersWithAddress returns the external IDs of the users whose email
+// address (attr AttrEmail) or MSISDN (AttrMsisdn) is addr, in no set
+// order; none for another attr. The index it reads is built on first use,
+// which is not a write (see Generation); after that a lookup costs the
+// users found.
+func (t *Tenant) UsersWithAddress(attr, addr string) []string {
+	if !isAddressAttr(attr) {
+		return nil
+	}
+	for {
+		t.mu.RLock()
+		if idx := t.addressIndexOf(attr); idx != nil {
+			ids := make([]string, 0, len(idx[addr]))
+			for _, u := range idx[addr] {
+				ids = append(ids, u.extID)
+			}
+			t.mu.RUnlock()
+			return ids
+		}
+		t.mu.RUnlock()
+		t.mu.Lock() // Replace may swap the index away before the read lock is back: hence the loop
+		t.addressIndex(attr)
+		t.mu.Unlock()
+	}
+}
+
 func indexAddress(idx map[string][]*user, u *user, v any) {
 	if s, _ := v.(string); s != "" {
 		idx[s] = append(idx[s], u)

@@ -156,6 +156,8 @@ type NotificationFilter struct {
 	// (DefaultListedDeliveries when 0); the rest are counted in
 	// DeliveriesOmitted.
 	MaxDeliveries int
+	// Limit is the most notifications returned, the newest; 0 is all.
+	Limit int
 }
 
 // DefaultListedDeliveries is how many deliveries a listing shows per
@@ -180,7 +182,7 @@ func (t *Tenant) Notifications(f NotificationFilter) []NotificationRecord {
 		maxD = DefaultListedDeliveries
 	}
 	out := []NotificationRecord{}
-	for i := len(t.nt.notifs) - 1; i >= 0; i-- {
+	for i := len(t.nt.notifs) - 1; i >= 0 && (f.Limit <= 0 || len(out) < f.Limit); i-- {
 		n := t.nt.notifs[i]
 		if (f.Key != 0 && n.key != f.Key) || (f.Status != "" && n.status != f.Status) || n.createdAt < f.Since {
 			continue

@@ -130,6 +130,13 @@ func TestNotificationsListing(t *testing.T) {
 	if got := tn.Notifications(state.NotificationFilter{Since: ms(t0) + 1}); len(got) != 0 {
 		t.Errorf("since after t0: %d notifications, want none (all were made at t0)", len(got))
 	}
+	var limited []int64
+	for _, r := range tn.Notifications(state.NotificationFilter{ExtID: "carol", Limit: 2}) {
+		limited = append(limited, r.ID)
+	}
+	if diff := cmp.Diff([]int64{7, 5}, limited); diff != "" {
+		t.Errorf("the 2 newest notifications naming carol (-want +got):\n%s", diff)
+	}
 	if got := tn.Notifications(state.NotificationFilter{MaxDeliveries: 1}); got[len(got)-1].DeliveriesOmitted != 3 {
 		t.Errorf("the first send lists %d deliveries and omits %d, want 1 and 3", len(got[len(got)-1].Deliveries), got[len(got)-1].DeliveriesOmitted)
 	}

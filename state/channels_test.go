@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -255,4 +256,43 @@ func TestCategoryPreferences(t *testing.T) {
 	if diff := cmp.Diff(want, tn.Categories()); diff != "" {
 		t.Errorf("Categories() (-want +got):\n%s", diff)
 	}
+}
+
+func TestUsersWithAddress(t *testing.T) {
+	tn := MustTenant(t, smallDataset(), state.Settings{})
+	gen := tn.Generation()
+	tests := []struct {
+		name       string
+		attr, addr string
+		want       []string
+	}{
+		{name: "an email", attr: state.AttrEmail, addr: "ann@example.com", want: []string{"u1"}},
+		{name: "an untracked user's email", attr: state.AttrEmail, addr: "dan@example.com", want: []string{"u4"}},
+		{name: "an MSISDN", attr: state.AttrMsisdn, addr: "+905551110002", want: []string{"u2"}},
+		{name: "nobody's", attr: state.AttrEmail, addr: "nobody@example.com", want: []string{}},
+		{name: "an MSISDN asked as an email", attr: state.AttrEmail, addr: "+905551110002", want: []string{}},
+		{name: "not an address attribute", attr: "name", addr: "Ann", want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, tn.UsersWithAddress(tt.attr, tt.addr)); diff != "" {
+				t.Errorf("UsersWithAddress(%q, %q) (-want +got):\n%s", tt.attr, tt.addr, diff)
+			}
+		})
+	}
+	if g := tn.Generation(); g != gen {
+		t.Errorf("looking users up by address changed the generation from %d to %d: a saver would save for nothing", gen, g)
+	}
+	t.Run("follows changes", func(t *testing.T) {
+		tn.UpdateEmail("u2", "ann@example.com")
+		got := tn.UsersWithAddress(state.AttrEmail, "ann@example.com")
+		slices.Sort(got)
+		if diff := cmp.Diff([]string{"u1", "u2"}, got); diff != "" {
+			t.Errorf("after u2 took ann's address (-want +got):\n%s", diff)
+		}
+		if got := tn.UsersWithAddress(state.AttrEmail, "bob@example.com"); len(got) != 0 {
+			t.Errorf("u2's old address still finds %v", got)
+		}
+		MustConsistent(t, tn)
+	})
 }

@@ -231,6 +231,31 @@ func TestRunDefaultKey(t *testing.T) {
 	}
 }
 
+// TestRunShutdownEndsInspectorStreams: an open inspector page does not
+// hold the graceful shutdown up until its timeout.
+func TestRunShutdownEndsInspectorStreams(t *testing.T) {
+	addr, _, stop := startRun(t, "-users", "10")
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/_mock/stream", nil)
+	req.Header.Set("X-netmera-api-key", DefaultAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /_mock/stream = %d, want 200", resp.StatusCode)
+	}
+	if _, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil {
+		t.Fatalf("reading the stream's first event: %v", err)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("run after cancel, with a stream open = %v, want nil (graceful shutdown)", err)
+	}
+	if _, err := io.ReadAll(resp.Body); err != nil {
+		t.Errorf("the stream after the shutdown: %v, want its end", err)
+	}
+}
+
 func TestRunFailsClearly(t *testing.T) {
 	tests := []struct {
 		name string

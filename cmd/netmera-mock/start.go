@@ -200,16 +200,21 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 		return l.err
 	}
 	handler.set(l.srv)
+	hs.RegisterOnShutdown(l.srv.CloseStreams) // the inspector's streams would hold the shutdown up
 	store := l.store
 	keyIDs := make([]string, len(c.apiKeys))
 	for i, k := range c.apiKeys {
 		keyIDs[i] = state.KeyID(k)
 	}
 	counts := store.Total()
-	log.Info("netmera-mock ready", "addr", ln.Addr().String(), "version", version, "tenants", store.Len(),
+	attrs := []any{"addr", ln.Addr().String(), "version", version, "tenants", store.Len(),
 		"keys", strings.Join(keyIDs, ","), "default_key", len(c.apiKeys) == 1 && c.apiKeys[0] == DefaultAPIKey,
 		"accept_any_key", c.anyKey, "users", counts.Users, "devices", counts.Devices, "seed", c.seed,
-		"startup", time.Since(start))
+		"startup", time.Since(start)}
+	if !c.server.NoControl {
+		attrs = append(attrs, "inspector", inspectorURL(ln.Addr()))
+	}
+	log.Info("netmera-mock ready", attrs...)
 
 	saver := &saver{c: c, store: store, log: log, quiet: failureLogEvery}
 	stopSaving := saver.every(ctx)
@@ -235,6 +240,19 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	// Every request answered before the shutdown is in the state: save it,
 	// even when the shutdown had to cut requests off; and judge them.
 	return errors.Join(err, saver.save(true), writeConformance(c.reportFile, l.srv, log))
+}
+
+// inspectorURL is where a browser on this machine finds the inspector:
+// a server listening on every address is reached at localhost.
+func inspectorURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "/_mock/ui/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/_mock/ui/"
 }
 
 // loadDocument reads the -openapi document, if any, into the server's

@@ -152,6 +152,9 @@ func TestServeWhileStarting(t *testing.T) {
 	if _, ok := ready["startup"]; ok {
 		t.Errorf("ready line still has a bare startup field: %v", ready)
 	}
+	if got, want := ready["inspector"], base+"/_mock/ui/"; got != want {
+		t.Errorf("ready line: inspector = %v, want %s", got, want)
+	}
 	if got := get(t, base+"/_mock/health"); got.Status != http.StatusOK || got.Body["status"] != "ok" {
 		t.Errorf("GET /_mock/health once ready = %d %v, want 200 ok", got.Status, got.Body)
 	}
@@ -211,6 +214,26 @@ func TestDurationsInMillis(t *testing.T) {
 			log.Info("request", "duration", 1500*time.Microsecond, "count", 3)
 			if !strings.Contains(out.String(), tt.want) || strings.Contains(out.String(), "1500000") {
 				t.Errorf("logged %q, want %s in it", out.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestInspectorURL(t *testing.T) {
+	tests := []struct {
+		name string
+		addr net.Addr
+		want string
+	}{
+		{name: "every IPv4 address", addr: &net.TCPAddr{IP: net.IPv4zero, Port: 8080}, want: "http://localhost:8080/_mock/ui/"},
+		{name: "every address", addr: &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, want: "http://localhost:8080/_mock/ui/"},
+		{name: "loopback", addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 18080}, want: "http://127.0.0.1:18080/_mock/ui/"},
+		{name: "IPv6 loopback", addr: &net.TCPAddr{IP: net.IPv6loopback, Port: 80}, want: "http://[::1]:80/_mock/ui/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := inspectorURL(tt.addr); got != tt.want {
+				t.Errorf("inspectorURL(%v) = %q, want %q", tt.addr, got, tt.want)
 			}
 		})
 	}

@@ -60,6 +60,9 @@ type Filter struct {
 	ExtID string
 	// Since selects entries whose Time is at or after it.
 	Since time.Time
+	// After selects entries whose Seq is above it: a caller that saw
+	// entries up to Seq n asks for After n to get only the newer ones.
+	After uint64
 }
 
 // match reports whether the filter selects e; it may fill e's ExtIDs.
@@ -215,11 +218,25 @@ func (e *Entry) size() int {
 	return n
 }
 
-// each calls fn on the entries oldest first, the ring locked.
-func (r *ring) each(fn func(*Entry)) {
-	for i := range r.n {
+// each calls fn on the entries oldest first whose Seq is above after,
+// the ring locked. Seqs in the ring are consecutive, so the first one is
+// found without a walk.
+func (r *ring) each(after uint64, fn func(*Entry)) {
+	for i := r.skip(after); i < r.n; i++ {
 		fn(&r.buf[(r.start+i)%len(r.buf)])
 	}
+}
+
+// skip is how many of the ring's entries have a Seq at or below after.
+func (r *ring) skip(after uint64) int {
+	if r.n == 0 {
+		return 0
+	}
+	first := r.buf[r.start].Seq
+	if after < first {
+		return 0
+	}
+	return int(min(after-first+1, uint64(r.n)))
 }
 
 // List returns the entries f selects, oldest first, interpreted (see the
@@ -232,7 +249,7 @@ func (j *Journal) List(f Filter) []Entry {
 	}
 	r.mu.Lock()
 	var picked []Entry
-	r.each(func(e *Entry) {
+	r.each(f.After, func(e *Entry) {
 		if f.match(e) {
 			e.extIDs() // computed once, kept in the ring
 			picked = append(picked, *e)
@@ -245,6 +262,68 @@ func (j *Journal) List(f Filter) []Entry {
 	return out
 }
 
+// Summaries returns the entries f selects, oldest first, without their
+// headers, body and response: what a list of requests shows, at a
+// fraction of List's cost. ExtIDs are filled and secrets in the query
+// masked, as List shows them; never nil.
+func (j *Journal) Summaries(f Filter) []Entry {
+	out := []Entry{}
+	r := j.ring(f.Tenant, false)
+	if r == nil {
+		return out
+	}
+	r.mu.Lock()
+	r.each(f.After, func(e *Entry) {
+		if f.match(e) {
+			e.extIDs()
+			s := *e
+			s.Header, s.Body, s.Response = nil, nil, nil
+			out = append(out, s)
+		}
+	})
+	r.mu.Unlock()
+	for i := range out { // masked outside the lock, as List does
+		out[i].Query = maskQuery(out[i].Query)
+	}
+	return out
+}
+
+// Get returns tenant's entry numbered seq, interpreted as List shows it,
+// if the journal still holds it. It costs the same whatever the journal
+// holds.
+func (j *Journal) Get(tenant string, seq uint64) (Entry, bool) {
+	r := j.ring(tenant, false)
+	if r == nil {
+		return Entry{}, false
+	}
+	r.mu.Lock()
+	i := r.skip(seq - 1)
+	if seq == 0 || r.n == 0 || i >= r.n || r.buf[(r.start+i)%len(r.buf)].Seq != seq {
+		r.mu.Unlock()
+		return Entry{}, false
+	}
+	e := &r.buf[(r.start+i)%len(r.buf)]
+	e.extIDs()
+	picked := *e
+	r.mu.Unlock()
+	return picked.view(), true
+}
+
+// Span returns the Seq of tenant's oldest and newest entries: first is
+// last+1 when it holds none, and both are 0 before its first request.
+// Seqs go on increasing after Clear and the entries held are numbered
+// first to last without a gap, so a caller that copied entries drops
+// those below first and fetches those above the last it has.
+func (j *Journal) Span(tenant string) (first, last uint64) {
+	r := j.ring(tenant, false)
+	if r == nil {
+		return 0, 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seq - uint64(r.n) + 1, r.seq
+}
+
 // Count returns how many entries f selects. Entries the bounds dropped are
 // not counted: compare Dropped with zero when that matters.
 func (j *Journal) Count(f Filter) int {
@@ -255,7 +334,7 @@ func (j *Journal) Count(f Filter) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
-	r.each(func(e *Entry) {
+	r.each(f.After, func(e *Entry) {
 		if f.match(e) {
 			n++
 		}

@@ -47,7 +47,7 @@ const (
 	DefaultIDLength    = 256
 	DefaultTokenLength = 4096
 	DefaultTagLength   = 256
-	DefaultTags        = 100
+	DefaultTags        = 50
 	DefaultNameLength  = 256
 	DefaultTextLength  = 4096
 	DefaultArrayValues = 1000

@@ -219,3 +219,21 @@ func FuzzControl(f *testing.F) {
 		`{"extId":"","platform":"WINDOWS"}`,
 	})
 }
+
+func FuzzNotifications(f *testing.F) {
+	fuzzFamily(f, []endpoint{post("sendBulkNotification"), post("sendNotification"), post("createNotificationDefinition"),
+		post("update-live-activity"), {http.MethodPost, "/_mock/notifications"}, {http.MethodPut, "/_mock/clock"},
+		{http.MethodPost, "/_mock/clock/advance"}}, []string{
+		`{"message":{"title":"T","text":"x","platforms":["IOS","ANDROID"]},"target":{"sendToAll":true}}`,
+		`{"message":{"title":"T","text":"Hi {@name}","platforms":["IOS"],"personalizedMessage":"Hi {@name}"},"target":{"extId":["id1","id2"]}}`,
+		`{"message":{"title":"T","text":"x","platforms":["IOS"]},"target":{"segment":{"$and":[5883,{"$not":5884}]},"tag":"VIP"},"schedule":{"startTime":"2099-01-01T00:00:00"}}`,
+		`{"notificationKey":1,"target":{"extId":"id1"}}`,
+		`[{"notificationKey":"1","target":{"extId":"id1"}},{"notificationKey":2,"target":{"deviceToken":"my_device_token"}}]`,
+		`{"title":"t","message":"m","platforms":["IOS"]}`,
+		`{"message":{"title":"T","text":"x","platforms":["IOS"]},"target":{"profile":{"age":{"$gt":30},"$or":[{"name":"John"}]}}}`,
+		`{"type":"LIVE_ACTIVITY","message":{"title":"T","text":"x","platforms":["IOS"],"liveActAttr":{"a":1}},"target":{"sendToAll":true}}`,
+		`{"now":"2030-01-01T09:00:00Z","frozen":true}`,
+		`{"by":"90m"}`,
+		`{"ms":9223372036854775807}`,
+	})
+}

@@ -62,6 +62,10 @@ func TestValueLimits(t *testing.T) {
 		{"a long MSISDN to disable", "disableSms", `{"msisdnList":["` + strings.Repeat("9", 33) + `"]}`, tooLongEach("msisdnList", 32, 33)},
 		{"a long email to store", "updateEmail", `{"extId":"id1","email":"` + strings.Repeat("e", 250) + `@example.com"}`, tooLong("email", 254, 262)},
 		{"a long MSISDN to store", "updateMsisdn", `{"extId":"id1","msisdn":"` + strings.Repeat("9", 33) + `"}`, tooLong("msisdn", 32, 33)},
+		{"a long email to upload", "addEmail", `{"emailList":["` + strings.Repeat("e", 250) + `@example.com"]}`, tooLongEach("emailList", 254, 262)},
+		{"a long MSISDN to upload", "addMsisdn", `{"msisdnList":["` + strings.Repeat("9", 33) + `"]}`, tooLongEach("msisdnList", 32, 33)},
+		{"a long WhatsApp number to enable", "enableWhatsApp", `{"wpNumbers":["+` + strings.Repeat("9", 32) + `"]}`, tooLongEach("wpNumbers", 32, 33)},
+		{"a long WhatsApp number to store", "updateWhatsApp", `{"extId":"id1","wpNumbers":["+` + strings.Repeat("9", 32) + `"]}`, tooLongEach("wpNumbers", 32, 33)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

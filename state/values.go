@@ -154,13 +154,19 @@ func (l Limits) tagRequest(tags, extIDs []string) error {
 
 // valueLength is the longest text key's value may be.
 func (l Limits) valueLength(key string) int {
-	switch key {
-	case AttrEmail:
-		return MaxEmailLength
-	case AttrMsisdn:
-		return MaxMsisdnLength
+	if isAddressAttr(key) {
+		return addressLength(key)
 	}
 	return l.TextLength
+}
+
+// addressLength is the longest address of an address attribute (AttrEmail
+// or AttrMsisdn).
+func addressLength(key string) int {
+	if key == AttrEmail {
+		return MaxEmailLength
+	}
+	return MaxMsisdnLength
 }
 
 // value bounds one attribute value of key as it would be stored, whatever
@@ -277,6 +283,13 @@ func (l Limits) holds(u *user) bool {
 			return false
 		}
 	}
+	if u.wa != nil {
+		for _, n := range u.wa.numbers {
+			if chars(n, MaxMsisdnLength) > MaxMsisdnLength {
+				return false
+			}
+		}
+	}
 	return true
 }
 
@@ -302,6 +315,9 @@ func (l Limits) record(r *UserRecord) error {
 		return err
 	}
 	if err := texts("tags", r.Tags, l.TagLength); err != nil {
+		return err
+	}
+	if err := texts("wpNumbers", r.WpNumbers, MaxMsisdnLength); err != nil {
 		return err
 	}
 	return l.profile(r.Profile)

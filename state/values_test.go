@@ -137,6 +137,18 @@ func TestLimitsRefuse(t *testing.T) {
 			wantMsg: "Field 'extId' should be a text of at most 256 characters, got 257"},
 		{name: "update msisdn", call: func(tn *state.Tenant) error { return tn.UpdateMsisdn("u1", strings.Repeat("9", 33)) },
 			wantMsg: "Field 'msisdn' should be a text of at most 32 characters, got 33"},
+		{name: "an email upload", call: func(tn *state.Tenant) error {
+			return tn.AddEmails([]string{"new@example.com", strings.Repeat("a", 250) + "@x.io"})
+		}, wantMsg: "Field 'emailList' should be a list of texts of at most 254 characters each, got one of 255"},
+		{name: "an MSISDN upload", call: func(tn *state.Tenant) error { return tn.AddMsisdns([]string{"+90555", strings.Repeat("9", 33)}) },
+			wantMsg: "Field 'msisdnList' should be a list of texts of at most 32 characters each, got one of 33"},
+		{name: "a WhatsApp number to enable", call: func(tn *state.Tenant) error {
+			return tn.SetWhatsAppPermission(nil, []string{strings.Repeat("9", 33)}, true)
+		}, wantMsg: "Field 'wpNumbers' should be a list of texts of at most 32 characters each, got one of 33"},
+		{name: "a WhatsApp number to store", call: func(tn *state.Tenant) error { return tn.UpdateWhatsApp("u1", []string{strings.Repeat("9", 33)}) },
+			wantMsg: "Field 'wpNumbers' should be a list of texts of at most 32 characters each, got one of 33"},
+		{name: "a WhatsApp extId", call: func(tn *state.Tenant) error { return tn.UpdateWhatsApp(overID, []string{"+90555"}) },
+			wantMsg: "Field 'extId' should be a text of at most 256 characters, got 257"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -286,6 +298,10 @@ func TestLimitsLoad(t *testing.T) {
 			"segments[1]: segment 11: Field 'name' should be a text of at most 256 characters, got 257"},
 		{"message", func(d *state.Dataset) { d.Messages[2].Text = long(4097) },
 			"messages[2]: message 102: Field 'text' should be a text of at most 4096 characters, got 4097"},
+		{"contact", func(d *state.Dataset) { d.Contacts = []state.ContactRecord{{Msisdn: strings.Repeat("9", 33)}} },
+			"contacts[0]: Field 'msisdn' should be a text of at most 32 characters, got 33"},
+		{"WhatsApp number", func(d *state.Dataset) { d.Users[2].WpNumbers = []string{strings.Repeat("9", 40)} },
+			`users[2]: user "u3": Field 'wpNumbers' should be a list of texts of at most 32 characters each, got one of 40`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,8 +22,9 @@ type badInput struct {
 	body   string
 	header []string // name, value pairs, set after the key and Content-Type
 	// What comes back: status, and the envelope's code (0 for a problem
-	// detail of the framework, 404 or 405, or net/http's own answer);
-	// msg, when set, must be part of the envelope's error.
+	// detail of the framework, 404 or 405, Netmera's plain-text 400, or
+	// net/http's own answer); msg, when set, must be part of the
+	// envelope's error.
 	status, code int
 	msg          string
 }
@@ -101,7 +102,10 @@ func badInputs() []badInput {
 		{name: "msisdn a boolean", path: "updateMsisdn", body: `{"extId":"id1","msisdn":false}`, status: 400, code: mismatch, msg: "'msisdn'"},
 		{name: "key a number", path: "deleteProfileAttributeValue", body: `[{"key":5,"value":"x"}]`, status: 400, code: mismatch, msg: "'key'"},
 		{name: "pushPermitted not a boolean", method: http.MethodGet, path: "getDevices?extId=id1&pushPermitted=maybe", status: 400, code: mismatch, msg: "'pushPermitted'"},
-		{name: "an invalid email", path: "enableMail", body: `{"emailList":["not an address"]}`, status: 400, code: mismatch, msg: "Invalid email address"},
+		{name: "an upload of numbers", path: "addEmail", body: `{"emailList":[5]}`, status: 400, code: mismatch, msg: "'emailList'"},
+		{name: "a WhatsApp number a list of lists", path: "updateWhatsApp", body: `{"extId":"id1","wpNumbers":[["+90555"]]}`, status: 400, code: mismatch, msg: "'wpNumbers'"},
+		{name: "a remove without extId (plain text)", path: "removeEmail", body: `{}`, status: 400},
+		{name: "a remove with a null extId (plain text)", path: "removeWhatsApp", body: `{"extId":null}`, status: 400},
 
 		// Nulls.
 		{name: "null body", path: "tagUsers", body: `null`, status: 400, code: invalid},
@@ -230,9 +234,9 @@ func manyHeaders(n int) []string {
 
 // TestBadInputs sends each bad input through the whole server, over a
 // real listener (net/http's own limits included): every answer is a 4xx,
-// in Netmera's envelope for the API's own refusals, a problem detail for
-// the framework's 404 and 405, or net/http's own 431; nothing changes;
-// nothing answers 5xx.
+// in Netmera's envelope for the API's own refusals (in plain text where
+// Netmera answers so), a problem detail for the framework's 404 and 405,
+// or net/http's own 431; nothing changes; nothing answers 5xx.
 func TestBadInputs(t *testing.T) {
 	t.Parallel()
 	h := MustHarness(t, mockserver.Options{})
@@ -258,6 +262,10 @@ func TestBadInputs(t *testing.T) {
 					t.Errorf("%s = %d %q (%s), want Netmera's envelope: %v", call, resp.StatusCode, body, resp.Header.Get("Content-Type"), err)
 				} else if e.Code != in.code || !strings.Contains(e.Error, in.msg) {
 					t.Errorf("%s = %+v, want code %d and an error saying %q", call, e, in.code, in.msg)
+				}
+			case in.status == 400: // Netmera's plain-text answers (removeEmail without extId…)
+				if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") || len(body) == 0 {
+					t.Errorf("%s = %d %q with Content-Type %q, want Netmera's plain text", call, resp.StatusCode, body, ct)
 				}
 			case in.status == 404 || in.status == 405:
 				if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {

@@ -232,8 +232,8 @@ func FuzzControl(f *testing.F) {
 
 func FuzzNotifications(f *testing.F) {
 	fuzzFamily(f, []endpoint{post("sendBulkNotification"), post("sendNotification"), post("createNotificationDefinition"),
-		post("update-live-activity"), {http.MethodPost, "/_mock/notifications"}, {http.MethodPut, "/_mock/clock"},
-		{http.MethodPost, "/_mock/clock/advance"}}, []string{
+		post("update-live-activity"), post("sendEmailAndSms"), post("sendBulkEmail"), {http.MethodPost, "/_mock/notifications"},
+		{http.MethodPut, "/_mock/clock"}, {http.MethodPost, "/_mock/clock/advance"}}, []string{
 		`{"message":{"title":"T","text":"x","platforms":["IOS","ANDROID"]},"target":{"sendToAll":true}}`,
 		`{"message":{"title":"T","text":"Hi {@name}","platforms":["IOS"],"personalizedMessage":"Hi {@name}"},"target":{"extId":["id1","id2"]}}`,
 		`{"message":{"title":"T","text":"x","platforms":["IOS"]},"target":{"segment":{"$and":[5883,{"$not":5884}]},"tag":"VIP"},"schedule":{"startTime":"2099-01-01T00:00:00"}}`,
@@ -245,5 +245,19 @@ func FuzzNotifications(f *testing.F) {
 		`{"now":"2030-01-01T09:00:00Z","frozen":true}`,
 		`{"by":"90m"}`,
 		`{"ms":9223372036854775807}`,
+		`{"target":{"msisdn":"905312345678"},"platforms":["SMS"],"title":"T","message":"x","smsIysMessageType":"BILGILENDIRME"}`,
+		`{"emailTemplateId":5,"subject":"S","sendToAll":true,"customParams":{"a":"b"}}`,
+	})
+}
+
+func FuzzInboxAndCounts(f *testing.F) {
+	fuzzFamily(f, []endpoint{post("inbox/getAllInbox"), post("inbox/statusChange"), post("targeting/count"), post("targeting/count-batch")}, []string{
+		`{"extId":"id1","status":2,"category":["Shopping"]}`,
+		`{"extId":"id1","piids":[101,102],"st":1}`,
+		`{"target":{"profile":{"name":"John"}}}`,
+		`{"targets":[{"tag":"VIP"},{"segment":5883},{"sendToAll":true}]}`,
+		`{"target":{"segment":{"$or":[5883,{"$and":[5884,{"$not":5885}]}]},"profile":{"age":{"$gte":18}}}}`,
+		`{"extId":"id1","piids":[],"st":7}`,
+		`{"target":{}}`,
 	})
 }

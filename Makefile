@@ -4,7 +4,7 @@ BIN     ?= bin/netmera-mock
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: help run build test test-short lint fmt bench perf startup cover clean soak
+.PHONY: help run build test test-short lint fmt bench perf startup cover clean soak fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -37,8 +37,21 @@ perf: ## the fake's request path against a bare handler, alternating rounds (doc
 startup: ## time to ready and peak memory with USERS users (default a million), RUNS times
 	scripts/startup.sh $(or $(USERS),1000000) $(or $(RUNS),3)
 
-soak: ## SIGKILL the fake SOAK_KILLS times (default 50) while clients write; the state file must load each time
+soak: ## SIGKILL the fake SOAK_KILLS times (default 50); then clients against a model for SOAK_DURATION (default 2m)
 	NETMERA_MOCK_SOAK_KILLS=$(or $(SOAK_KILLS),50) $(GO) test -count=1 -run '^TestSIGKILL$$' -v ./cmd/netmera-mock/
+	NETMERA_MOCK_SOAK_DURATION=$(or $(SOAK_DURATION),2m) $(GO) test -count=1 -timeout 0 -run '^TestModelSoak$$' -v ./mockserver/
+
+FUZZTIME ?= 1m
+# Packages holding fuzz targets, and their targets, found in the sources.
+FUZZ_DIRS = $(sort $(dir $(shell git grep --untracked -l '^func Fuzz' -- '*_test.go')))
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 1m; CI runs 10s)
+	@set -e; for dir in $(FUZZ_DIRS); do \
+	  for fn in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir*_test.go | sed 's/^func //'); do \
+	    echo "== ./$$dir $$fn for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$dir; \
+	  done; \
+	done
 
 cover: ## test coverage summary
 	$(GO) test -count=1 -coverprofile=coverage.out ./... && $(GO) tool cover -func=coverage.out | tail -1

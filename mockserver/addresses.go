@@ -26,7 +26,7 @@ var errNoExternalID = &plainError{status: http.StatusBadRequest, text: "Please p
 
 // addAddresses is addEmail and addMsisdn: a list of addresses, none
 // checked; those no user has become contacts.
-func (s *Server) addAddresses(field string, add func(t *state.Tenant, addresses []string)) apiFunc {
+func (s *Server) addAddresses(field string, add func(t *state.Tenant, addresses []string) error) apiFunc {
 	return func(t *state.Tenant, c *call) (any, error) {
 		o, err := c.object()
 		if err != nil {
@@ -39,8 +39,7 @@ func (s *Server) addAddresses(field string, add func(t *state.Tenant, addresses 
 		if !present {
 			return nil, state.ErrMissing(field)
 		}
-		add(t, list)
-		return nil, nil
+		return nil, add(t, list)
 	}
 }
 

@@ -59,6 +59,12 @@ func benchSmall(b *testing.B) *mockserver.Server {
 // serve runs one request per iteration through srv.ServeHTTP, no network.
 func serve(b *testing.B, srv http.Handler, method, target, body string) {
 	b.Helper()
+	serveStatus(b, srv, method, target, body, http.StatusOK)
+}
+
+// serveStatus is serve for a request answered with status.
+func serveStatus(b *testing.B, srv http.Handler, method, target, body string, status int) {
+	b.Helper()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -66,8 +72,8 @@ func serve(b *testing.B, srv http.Handler, method, target, body string) {
 		req.Header.Set("X-netmera-api-key", testKey)
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			b.Fatalf("%s %s = %d %s, want 200", method, target, rec.Code, rec.Body)
+		if rec.Code != status {
+			b.Fatalf("%s %s = %d %.300s, want %d", method, target, rec.Code, rec.Body, status)
 		}
 	}
 }

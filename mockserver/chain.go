@@ -51,7 +51,9 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 
 	// 2. The body, read once and bounded.
 	if err := x.readBody(r, s.opts.MaxBodyBytes); err != nil {
-		s.fail(x, err)
+		if !x.left(r) {
+			s.fail(x, err)
+		}
 		return
 	}
 
@@ -81,13 +83,16 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 	// 5. The shape: the switches are settled here, once.
 	c := &call{ctx: r.Context(), r: r, raw: x.body, note: x.note}
 	if err := s.shape(x, r, h, c); err != nil {
-		s.fail(x, err)
+		if !x.left(r) {
+			s.fail(x, err)
+		}
 		return
 	}
 
 	// 6. The endpoint acts on the tenant, 7. and its answer is written.
-	if err := r.Context().Err(); err != nil {
-		x.dropped = true // the client left: nobody to answer
+	// A client that left is not served: the work is not done, nothing
+	// changes.
+	if x.left(r) {
 		return
 	}
 	t.ApplyDueRegistrations() // registerUsers requests whose delay is over
@@ -129,6 +134,9 @@ func (s *Server) shape(x *exchange, r *http.Request, h *handler, c *call) error 
 		if err != nil {
 			return bodyError(err)
 		}
+		if err := r.Context().Err(); err != nil {
+			return err // the client left while a large body was parsed
+		}
 		for _, k := range info.DuplicateKeys {
 			x.note(fmt.Sprintf("member %q appears more than once; the last value was used", k))
 		}
@@ -154,7 +162,7 @@ func (s *Server) shape(x *exchange, r *http.Request, h *handler, c *call) error 
 		return validationError(err)
 	}
 	if h.flags&(objectBody|arrayBody) != 0 {
-		if err := op.CheckBody(c.body); err != nil {
+		if err := op.CheckBody(r.Context(), c.body); err != nil {
 			return validationError(err)
 		}
 	}
@@ -310,6 +318,16 @@ func (x *exchange) responseBody() []byte {
 func (x *exchange) Unwrap() http.ResponseWriter { return x.ResponseWriter }
 
 func (x *exchange) note(s string) { x.notes = append(x.notes, s) }
+
+// left reports whether the client has gone (its request's context is
+// done), marking the request as answered to nobody.
+func (x *exchange) left(r *http.Request) bool {
+	if r.Context().Err() != nil {
+		x.dropped = true
+		return true
+	}
+	return false
+}
 
 // readBody reads the whole body once, at most limit bytes; a body over the
 // limit, or one that cannot be read, is refused as invalid JSON. A body of

@@ -41,7 +41,7 @@ func (s *Server) setSms(enabled bool) apiFunc {
 
 // updateAddress is updateEmail and updateMsisdn: a user's external ID and
 // the new value, both required (the value may be blank).
-func (s *Server) updateAddress(field string, update func(t *state.Tenant, extID, value string)) apiFunc {
+func (s *Server) updateAddress(field string, update func(t *state.Tenant, extID, value string) error) apiFunc {
 	return func(t *state.Tenant, c *call) (any, error) {
 		o, err := c.object()
 		if err != nil {
@@ -61,7 +61,6 @@ func (s *Server) updateAddress(field string, update func(t *state.Tenant, extID,
 		if !present {
 			return nil, state.ErrMissing(field)
 		}
-		update(t, extID, value)
-		return nil, nil
+		return nil, update(t, extID, value)
 	}
 }

@@ -28,6 +28,9 @@ func (s *Server) importState(r *http.Request, t *state.Tenant, _ string) (int, a
 	if err := s.decodeControl(r, &d); err != nil {
 		return 0, nil, err
 	}
+	if err := r.Context().Err(); err != nil {
+		return 0, nil, err // the client left while its state was read: do not build it
+	}
 	before := t.Counts()
 	if err := t.Replace(&d); err != nil {
 		return 0, nil, err
@@ -174,6 +177,9 @@ func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, err
 	}
 	if s.opts.Seeder == nil {
 		return 0, nil, notImplementedError("this server has no seeder: it was made without mockserver.Options.Seeder")
+	}
+	if err := r.Context().Err(); err != nil {
+		return 0, nil, err // the client left: do not generate its data
 	}
 	before := t.Counts()
 	if err := s.store.Reseed(r.Header.Get(apiKeyHeader), s.opts.Seeder(spec)); err != nil {

@@ -30,6 +30,7 @@ type journalEntry struct {
 	NextPage   string          `json:"nextPage"`
 	RetryAfter string          `json:"retryAfter"`
 	Fault      string          `json:"fault"`
+	Notes      []string        `json:"notes"`
 }
 
 type requestsPage struct {

@@ -127,8 +127,7 @@ func (s *Server) deleteProfileAttributeValue(t *state.Tenant, c *call) (any, err
 		}
 		values = append(values, state.AttributeValue{Key: key, Value: value})
 	}
-	t.DeleteProfileAttributeValue(values)
-	return nil, nil
+	return nil, t.DeleteProfileAttributeValue(values)
 }
 
 type profileResponse struct {

@@ -201,6 +201,9 @@ func fitsScalar(typ AttributeType, v any) bool {
 // value, for tenants that auto-define attributes.
 func inferDefinition(code string, v any) (AttributeDef, bool) {
 	def := AttributeDef{Code: code}
+	if code == "" {
+		return def, false // no attribute has an empty code
+	}
 	first := v
 	if list, ok := v.([]any); ok {
 		if len(list) == 0 {

@@ -95,21 +95,26 @@ func compareUint(a, b uint64) int {
 // or a contact has already is left alone, any other becomes a contact
 // without email permission. Addresses are not checked (Netmera does not
 // validate them) and do not count toward the ID limit (uploads have no
-// record limit); empty ones are skipped.
-func (t *Tenant) AddEmails(emails []string) {
-	t.addContacts(AttrEmail, emails)
+// record limit); empty ones are skipped. An address longer than
+// MaxEmailLength refuses the whole upload.
+func (t *Tenant) AddEmails(emails []string) error {
+	return t.addContacts(AttrEmail, "emailList", emails, MaxEmailLength)
 }
 
-// AddMsisdns registers MSISDNs, as addMsisdn does, with AddEmails' rules.
-func (t *Tenant) AddMsisdns(msisdns []string) {
-	t.addContacts(AttrMsisdn, msisdns)
+// AddMsisdns registers MSISDNs, as addMsisdn does, with AddEmails' rules;
+// the longest is MaxMsisdnLength.
+func (t *Tenant) AddMsisdns(msisdns []string) error {
+	return t.addContacts(AttrMsisdn, "msisdnList", msisdns, MaxMsisdnLength)
 }
 
-func (t *Tenant) addContacts(key string, addresses []string) {
+func (t *Tenant) addContacts(key, field string, addresses []string, max int) error {
+	if err := texts(field, addresses, max); err != nil {
+		return err
+	}
 	t.lock()
 	defer t.mu.Unlock()
 	if len(addresses) == 0 {
-		return
+		return nil
 	}
 	index := t.addressIndex(key)
 	for _, a := range addresses {
@@ -122,6 +127,7 @@ func (t *Tenant) addContacts(key string, addresses []string) {
 		}
 		t.contacts.add(key, rec)
 	}
+	return nil
 }
 
 // Contact returns the contact of an email address or an MSISDN (key is
@@ -165,6 +171,9 @@ func (t *Tenant) loadContacts(recs []ContactRecord) error {
 			key, address = AttrMsisdn, r.Msisdn
 		case r.Email == "":
 			return fmt.Errorf("contacts[%d]: no email and no MSISDN", i)
+		}
+		if err := text(key, address, addressLength(key)); err != nil {
+			return fmt.Errorf("contacts[%d]: %w", i, plain(err))
 		}
 		if t.contacts.get(key, address) != nil {
 			return fmt.Errorf("contacts[%d]: %s %q registered twice", i, key, address)

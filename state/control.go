@@ -59,6 +59,9 @@ func (t *Tenant) PutDevice(r DeviceRecord) (DeviceRecord, error) {
 	if !slices.Contains(Platforms, r.Platform) {
 		return r, fmt.Errorf("unknown platform %q (want one of %v)", r.Platform, Platforms)
 	}
+	if err := t.settings.limits().device(&r); err != nil {
+		return r, plain(err)
+	}
 	if r.InstallationID == "" {
 		for n := t.devList.Len() + 1; ; n++ {
 			if id := "iid-" + strconv.Itoa(n); t.installations()[id] == nil {
@@ -134,6 +137,9 @@ func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
 	}
 	if r.Type == "" {
 		r.Type = SegmentStandard
+	}
+	if err := t.settings.limits().segment(&r); err != nil {
+		return 0, err
 	}
 	for _, id := range r.Members {
 		if t.users[id] == nil {

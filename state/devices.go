@@ -6,6 +6,13 @@ package state
 func (t *Tenant) SetPush(extID, token string, enabled bool) error {
 	t.lock()
 	defer t.mu.Unlock()
+	lim := t.settings.limits()
+	if err := text("extId", extID, lim.IDLength); err != nil {
+		return err
+	}
+	if err := text("deviceToken", token, lim.TokenLength); err != nil {
+		return err
+	}
 	switch {
 	case extID != "":
 		if u := t.users[extID]; u != nil {

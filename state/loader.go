@@ -99,6 +99,7 @@ func (l *Loader) AddUsers(at int, recs []UserRecord) error {
 	values := make(profile, nProfile)
 	tags := make(tagSet, nTags)
 	cats := make(catPrefs, nCats)
+	lim := l.t.settings.limits()
 	for i := range recs {
 		r := &recs[i]
 		u := &users[i]
@@ -106,9 +107,10 @@ func (l *Loader) AddUsers(at int, recs []UserRecord) error {
 		u.profile, values = values[:0:len(r.Profile)], values[len(r.Profile):]
 		u.tags, tags = tags[:0:len(r.Tags)], tags[len(r.Tags):]
 		u.cats, cats = cats[:0:len(r.Categories)], cats[len(r.Categories):]
-		// Filling checks the profile on the way, so the profile is only
-		// walked again (by checkUser) to name what is wrong.
-		if r.ExtID == "" || !l.t.fillUser(u, r) {
+		// Filling checks the profile on the way, and the limits are
+		// checked on what was filled, so the record is only walked again
+		// (by checkUser) to name what is wrong.
+		if r.ExtID == "" || !l.t.fillUser(u, r) || !lim.holds(u) {
 			return &positioned{at: at + i, err: fmt.Errorf("users[%d]: %w", at+i, l.t.checkUser(r))}
 		}
 		if err := l.t.checkCategories(r); err != nil {
@@ -287,10 +289,11 @@ const (
 // list. Of several bad devices it reports the first.
 func (l *Loader) linkDevices(wait func() *positioned) error {
 	t := l.t
+	lim := t.settings.limits()
 	err := parallel.Chunks(len(l.devices), loadChunk, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			dv := l.devices[i]
-			if err := checkDevice(dv.rec); err != nil {
+			if err := checkDevice(dv.rec, lim); err != nil {
 				rank := rankPlatform
 				if dv.rec.InstallationID == "" {
 					rank = rankEmpty
@@ -373,6 +376,9 @@ func (l *Loader) finishSegments(records []SegmentRecord) error {
 		}
 		if !validSegmentType(r.Type) {
 			return fmt.Errorf("%ssegment %d: unknown type %q", where, r.ID, r.Type)
+		}
+		if err := t.settings.limits().segment(&r); err != nil {
+			return fmt.Errorf("%s%w", where, err)
 		}
 		t.segments[r.ID] = nil // reserves the ID; the segment is made below
 		return nil

@@ -37,7 +37,10 @@ func (t *Tenant) checkEntries(entries []ProfileEntry) error {
 	if len(entries) > 0 && malformed == len(entries) {
 		return ErrInvalidJSON()
 	}
-	return l.check(t.settings)
+	if err := l.check(t.settings); err != nil {
+		return err
+	}
+	return t.settings.limits().entries(entries)
 }
 
 // target resolves an entry's user: the external ID wins over the token; a
@@ -116,39 +119,129 @@ func (t *Tenant) eachEntry(entries []ProfileEntry, fn func(u *user, e ProfileEnt
 
 // PushProfileAttributes adds values to array attributes with set semantics:
 // a value already present is not added again; a missing attribute is
-// created.
+// created. A push that would make an array longer than the tenant's
+// limits (Limits.ArrayValues, Limits.ArrayLength) refuses the request
+// whole.
 func (t *Tenant) PushProfileAttributes(entries []ProfileEntry) error {
-	return t.editArrays(entries, func(list []any, values []any) []any {
-		for _, v := range values {
-			if !containsValue(list, v) {
-				list = append(list, v)
+	t.lock()
+	defer t.mu.Unlock()
+	if err := t.checkEntries(entries); err != nil {
+		return err
+	}
+	// The new arrays are worked out first and checked, then stored: a
+	// refused push must change nothing, attribute definitions included.
+	p := pushPlan{t: t, lists: map[pushKey]int{}, defs: map[string]AttributeDef{}}
+	for _, e := range entries {
+		u := t.target(e.ExtID, e.DeviceToken)
+		if !e.valid() || u == nil {
+			continue
+		}
+		for _, key := range sortedKeys(e.Values) {
+			if err := p.push(u, key, e.Values[key]); err != nil {
+				return err
 			}
 		}
-		return list
-	}, true)
+	}
+	p.apply()
+	return nil
+}
+
+// pushPlan is a push worked out before it is stored.
+type pushPlan struct {
+	t       *Tenant
+	lists   map[pushKey]int // index into order
+	order   []pushed
+	defs    map[string]AttributeDef // auto-defined by this push
+	defList []AttributeDef          // the same, in the order they were met
+}
+
+type pushKey struct {
+	u   *user
+	key string
+}
+
+type pushed struct {
+	pushKey
+	list []any
+}
+
+// definition is t.definition without defining: what the push will define
+// is kept in the plan.
+func (p *pushPlan) definition(key string, v any) (AttributeDef, bool) {
+	t := p.t
+	if def, ok := t.attrs[key]; ok {
+		return def, addressDefOK(def) && def.IsArray
+	}
+	if def, ok := p.defs[key]; ok {
+		return def, true
+	}
+	if !t.settings.AutoDefine {
+		return AttributeDef{}, false
+	}
+	def, ok := inferDefinition(key, v)
+	if !ok || !addressDefOK(def) || !def.IsArray {
+		return def, false
+	}
+	p.defs[key] = def
+	p.defList = append(p.defList, def)
+	return def, true
+}
+
+// push adds v's values to the user's array key, in the plan.
+func (p *pushPlan) push(u *user, key string, v any) error {
+	def, ok := p.definition(key, v)
+	if !ok {
+		return nil
+	}
+	values, ok := normalize(def, v)
+	if !ok {
+		return nil
+	}
+	k := pushKey{u, key}
+	i, planned := p.lists[k]
+	var list []any
+	if planned {
+		list = p.order[i].list
+	} else {
+		old, _ := u.profile.get(key)
+		cur, _ := old.([]any)
+		// The copy is never nil, so an empty-created array stays [] rather
+		// than becoming null.
+		list = append(make([]any, 0, len(cur)), cur...)
+	}
+	for _, x := range values.([]any) {
+		if !containsValue(list, x) {
+			list = append(list, x)
+		}
+	}
+	if should := p.t.settings.limits().array(list); should != "" {
+		return limitError("profile."+key, should+" after the push")
+	}
+	if planned {
+		p.order[i].list = list
+	} else {
+		p.lists[k] = len(p.order)
+		p.order = append(p.order, pushed{k, list})
+	}
+	return nil
+}
+
+// apply stores the plan.
+func (p *pushPlan) apply() {
+	for _, def := range p.defList {
+		p.t.addDef(def)
+	}
+	for _, x := range p.order {
+		p.t.setAttr(x.u, x.key, x.list)
+	}
 }
 
 // PullProfileAttributes removes values from array attributes; values that
 // are absent are ignored, and removing the last value leaves an empty array.
 func (t *Tenant) PullProfileAttributes(entries []ProfileEntry) error {
-	return t.editArrays(entries, func(list []any, values []any) []any {
-		out := make([]any, 0, len(list))
-		for _, v := range list {
-			if !containsValue(values, v) {
-				out = append(out, v)
-			}
-		}
-		return out
-	}, false)
-}
-
-func (t *Tenant) editArrays(entries []ProfileEntry, edit func(list, values []any) []any, create bool) error {
 	return t.eachEntry(entries, func(u *user, e ProfileEntry) {
 		for _, key := range sortedKeys(e.Values) {
-			def, ok := t.attrs[key]
-			if create { // a pull stores nothing, so it defines nothing
-				def, ok = t.definition(key, e.Values[key], true)
-			}
+			def, ok := t.attrs[key] // a pull stores nothing, so it defines nothing
 			if !ok || !def.IsArray {
 				continue
 			}
@@ -157,13 +250,17 @@ func (t *Tenant) editArrays(entries []ProfileEntry, edit func(list, values []any
 				continue
 			}
 			old, had := u.profile.get(key)
-			if !had && !create {
+			if !had {
 				continue
 			}
 			list, _ := old.([]any)
-			// The copy is never nil, so an emptied or empty-created array
-			// stays [] rather than becoming null.
-			t.setAttr(u, key, edit(append(make([]any, 0, len(list)), list...), values.([]any)))
+			out := make([]any, 0, len(list))
+			for _, v := range list {
+				if !containsValue(values.([]any), v) {
+					out = append(out, v)
+				}
+			}
+			t.setAttr(u, key, out)
 		}
 	})
 }
@@ -177,12 +274,29 @@ func containsValue(list []any, v any) bool {
 	return false
 }
 
-// DeleteProfileAttributes removes the keys from every user's profile.
+// DeleteProfileAttributes removes the keys from every user's profile. It
+// walks the users once, whatever the number of keys. Netmera documents no
+// validation here, so no key is refused: one longer than any attribute
+// code may be (Limits.NameLength) names no attribute.
 func (t *Tenant) DeleteProfileAttributes(keys []string) {
 	t.lock()
 	defer t.mu.Unlock()
+	if len(keys) == 0 {
+		return
+	}
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	var doomed []string
 	t.userList.All(func(u *user) bool {
-		for _, k := range keys {
+		doomed = doomed[:0]
+		for _, a := range u.profile {
+			if set[a.key] {
+				doomed = append(doomed, a.key)
+			}
+		}
+		for _, k := range doomed {
 			t.delAttr(u, k)
 		}
 		return true
@@ -197,41 +311,75 @@ type AttributeValue struct {
 
 // DeleteProfileAttributeValue removes each value from every user: from an
 // array attribute the value is taken out; a scalar attribute equal to the
-// value is removed.
-func (t *Tenant) DeleteProfileAttributeValue(values []AttributeValue) {
+// value is removed. It walks the users once, whatever the number of
+// values. A key or value over the tenant's limits refuses the request.
+func (t *Tenant) DeleteProfileAttributeValue(values []AttributeValue) error {
 	t.lock()
 	defer t.mu.Unlock()
+	lim := t.settings.limits()
+	for _, kv := range values {
+		if err := text("key", kv.Key, lim.NameLength); err != nil {
+			return err
+		}
+		if should := lim.value(kv.Key, kv.Value); should != "" {
+			return limitError("value", should)
+		}
+	}
+	// The values to remove, by attribute; what fits no definition removes
+	// nothing.
+	wanted := map[string][]any{}
 	for _, kv := range values {
 		def, ok := t.attrs[kv.Key]
 		if !ok {
 			continue
 		}
-		want, ok := scalar(def.DataType, kv.Value)
-		if !ok {
-			continue
+		if want, ok := scalar(def.DataType, kv.Value); ok && !containsValue(wanted[kv.Key], want) {
+			wanted[kv.Key] = append(wanted[kv.Key], want)
 		}
-		t.userList.All(func(u *user) bool {
-			cur, _ := u.profile.get(kv.Key)
-			switch cur := cur.(type) {
-			case nil:
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	type change struct {
+		key string
+		val any // nil: remove the attribute
+	}
+	var changes []change
+	t.userList.All(func(u *user) bool {
+		changes = changes[:0]
+		for _, a := range u.profile {
+			want := wanted[a.key]
+			if want == nil {
+				continue
+			}
+			switch cur := a.val.(type) {
 			case []any:
-				if containsValue(cur, want) {
-					out := make([]any, 0, len(cur)-1)
-					for _, v := range cur {
-						if v != want {
-							out = append(out, v)
-						}
-					}
-					t.setAttr(u, kv.Key, out)
+				if !slices.ContainsFunc(cur, func(v any) bool { return containsValue(want, v) }) {
+					continue
 				}
+				out := make([]any, 0, len(cur)-1)
+				for _, v := range cur {
+					if !containsValue(want, v) {
+						out = append(out, v)
+					}
+				}
+				changes = append(changes, change{a.key, out})
 			default:
-				if cur == want {
-					t.delAttr(u, kv.Key)
+				if containsValue(want, cur) {
+					changes = append(changes, change{a.key, nil})
 				}
 			}
-			return true
-		})
-	}
+		}
+		for _, c := range changes {
+			if c.val == nil {
+				t.delAttr(u, c.key)
+			} else {
+				t.setAttr(u, c.key, c.val)
+			}
+		}
+		return true
+	})
+	return nil
 }
 
 // ProfileAttributes returns the profile of the user named by extID, or else
@@ -282,6 +430,9 @@ func (t *Tenant) SetCategoryPreferences(entries []CategoryEntry) error {
 		l.add(idExt, e.ExtID)
 	}
 	if err := l.check(t.settings); err != nil {
+		return err
+	}
+	if err := t.settings.limits().categoryEntries(entries); err != nil {
 		return err
 	}
 	for _, e := range entries {

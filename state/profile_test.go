@@ -244,3 +244,14 @@ func TestDeleteProfileAttributes(t *testing.T) {
 	tn.DeleteProfileAttributes(nil)
 	MustUnchanged(t, "DeleteProfileAttributes(nil)", before, tn)
 }
+
+// TestAutoDefineNeedsACode: an empty key defines nothing, even when the
+// tenant defines attributes on first use (found by FuzzProfile: the
+// tenant's export no longer loaded).
+func TestAutoDefineNeedsACode(t *testing.T) {
+	tn := MustTenant(t, smallDataset(), state.Settings{AutoDefine: true})
+	before := tn.Export()
+	MustOK(t, "SetProfileAttributes", tn.SetProfileAttributes([]state.ProfileEntry{{ExtID: "u1", Values: map[string]any{"": "x"}}}))
+	MustOK(t, "PushProfileAttributes", tn.PushProfileAttributes([]state.ProfileEntry{{ExtID: "u1", Values: map[string]any{"": []any{"x"}}}}))
+	MustUnchanged(t, "writes of an empty key", before, tn)
+}

@@ -59,6 +59,9 @@ type Settings struct {
 	// MaxNotifications bounds the notifications the tenant keeps; past it
 	// the oldest finished ones are forgotten. 0 is DefaultMaxNotifications.
 	MaxNotifications int
+	// Limits bound the texts and values the tenant takes; the zero value
+	// is the documented defaults.
+	Limits Limits
 }
 
 // DefaultMaxIDs is Netmera's limit of unique identifiers per request.
@@ -286,6 +289,9 @@ func (t *Tenant) defineAttribute(a AttributeDef) error {
 	if a.Code == "" {
 		return fmt.Errorf("attribute with an empty code")
 	}
+	if err := text("code", a.Code, t.settings.limits().NameLength); err != nil {
+		return plain(err)
+	}
 	switch a.DataType {
 	case TypeString, TypeInteger, TypeDouble, TypeBoolean, TypeDate:
 	default:
@@ -304,6 +310,9 @@ func (t *Tenant) defineAttribute(a AttributeDef) error {
 func (t *Tenant) defineCategory(c Category) error {
 	if c.Name == "" {
 		return fmt.Errorf("category %d has an empty name", c.ID)
+	}
+	if err := text("name", c.Name, t.settings.limits().NameLength); err != nil {
+		return fmt.Errorf("category %d: %w", c.ID, plain(err))
 	}
 	if _, dup := t.categories[c.Name]; dup {
 		return fmt.Errorf("category %q defined twice", c.Name)
@@ -342,6 +351,9 @@ func (t *Tenant) insertUser(u *user) {
 func (t *Tenant) checkUser(r *UserRecord) error {
 	if r.ExtID == "" {
 		return fmt.Errorf("user with an empty extId")
+	}
+	if err := t.settings.limits().record(r); err != nil {
+		return recordError(r, err)
 	}
 	for k, v := range r.Profile {
 		// Check in map order, the cheap way; on a failure, look again in
@@ -413,22 +425,22 @@ func (t *Tenant) fillUser(u *user, r *UserRecord) bool {
 	return true
 }
 
-// checkDevice reports what is wrong with r on its own.
-func checkDevice(r DeviceRecord) error {
+// checkDevice reports what is wrong with r on its own, within limits lim.
+func checkDevice(r DeviceRecord, lim Limits) error {
 	if r.InstallationID == "" {
 		return fmt.Errorf("device with an empty installationId")
 	}
 	if !slices.Contains(Platforms, r.Platform) {
 		return fmt.Errorf("installation %q: unknown platform %q", r.InstallationID, r.Platform)
 	}
-	return nil
+	return deviceError(&r, lim.device(&r))
 }
 
 func (t *Tenant) addDevice(r DeviceRecord) error {
 	if _, dup := t.installations()[r.InstallationID]; dup && r.InstallationID != "" {
 		return fmt.Errorf("installation %q defined twice", r.InstallationID)
 	}
-	if err := checkDevice(r); err != nil {
+	if err := checkDevice(r, t.settings.limits()); err != nil {
 		return err
 	}
 	if r.Token != "" {
@@ -474,6 +486,9 @@ func (t *Tenant) addSegment(r SegmentRecord) error {
 	if !validSegmentType(r.Type) {
 		return fmt.Errorf("segment %d: unknown type %q", r.ID, r.Type)
 	}
+	if err := t.settings.limits().segment(&r); err != nil {
+		return err
+	}
 	s := newSegment(r)
 	s.members.grow(len(r.Members))
 	members := make([]*user, 0, len(r.Members))
@@ -506,6 +521,9 @@ func (t *Tenant) addMessage(m MessageRecord) error {
 	case MessageWaitingApproval, MessageApproved:
 	default:
 		return fmt.Errorf("message %d: unknown status %q", m.MessageID, m.Status)
+	}
+	if err := t.settings.limits().message(&m); err != nil {
+		return fmt.Errorf("message %d: %w", m.MessageID, plain(err))
 	}
 	m.Platforms = slices.Clone(m.Platforms)
 	t.messages[m.MessageID] = &m

@@ -13,6 +13,9 @@ func (t *Tenant) TagUsers(tags, extIDs []string) error {
 	if err := newIDLimit().add(idExt, extIDs...).check(t.settings); err != nil {
 		return err
 	}
+	if err := t.settings.limits().tagRequest(tags, extIDs); err != nil {
+		return err
+	}
 	for _, id := range extIDs {
 		if u := t.users[id]; u != nil {
 			for _, tag := range tags {
@@ -29,6 +32,9 @@ func (t *Tenant) UntagUsers(tags, extIDs []string) (notExist []string, err error
 	t.lock()
 	defer t.mu.Unlock()
 	if err := newIDLimit().add(idExt, extIDs...).check(t.settings); err != nil {
+		return nil, err
+	}
+	if err := t.settings.limits().tagRequest(tags, extIDs); err != nil {
 		return nil, err
 	}
 	notExist = []string{}
@@ -58,6 +64,9 @@ func (t *Tenant) DeleteUsersPermanently(extIDs []string) error {
 	t.lock()
 	defer t.mu.Unlock()
 	if err := newIDLimit().add(idExt, extIDs...).check(t.settings); err != nil {
+		return err
+	}
+	if err := t.settings.limits().ids("extIds", extIDs...); err != nil {
 		return err
 	}
 	for _, id := range extIDs {

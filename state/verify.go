@@ -187,6 +187,9 @@ func (t *Tenant) checkUserInvariants(u *user) error {
 			return fmt.Errorf("user %q: %q is a nil array (%d)", u.extID, k, len(list))
 		}
 	}
+	if !t.settings.limits().holds(u) {
+		return fmt.Errorf("user %.64q: holds a value over the tenant's limits", u.extID)
+	}
 	for _, dv := range u.devices {
 		if (t.devices != nil && t.devices[dv.rec.InstallationID] != dv) || dv.owner != u {
 			return fmt.Errorf("user %q: device %q is not indexed as the user's", u.extID, dv.rec.InstallationID)
@@ -198,6 +201,9 @@ func (t *Tenant) checkUserInvariants(u *user) error {
 func (t *Tenant) checkDevice(dv *device) error {
 	if t.devices != nil && t.devices[dv.rec.InstallationID] != dv {
 		return fmt.Errorf("device %q in the list is not the map's", dv.rec.InstallationID)
+	}
+	if err := t.settings.limits().device(&dv.rec); err != nil {
+		return fmt.Errorf("device %.64q: %w", dv.rec.InstallationID, plain(err))
 	}
 	if dv.rec.Token != "" && t.tokens[dv.rec.Token] != dv {
 		return fmt.Errorf("device %q: token %q not indexed", dv.rec.InstallationID, dv.rec.Token)

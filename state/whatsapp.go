@@ -20,6 +20,12 @@ func (t *Tenant) SetWhatsAppPermission(extIDs, numbers []string, enabled bool) e
 	if err := newIDLimit().add(idExt, extIDs...).add(idWhatsApp, numbers...).check(t.settings); err != nil {
 		return err
 	}
+	if err := t.settings.limits().ids("extIds", extIDs...); err != nil {
+		return err
+	}
+	if err := texts("wpNumbers", numbers, MaxMsisdnLength); err != nil {
+		return err
+	}
 	for _, id := range extIDs {
 		if u := t.users[id]; u != nil {
 			u.waOK = enabled
@@ -48,6 +54,12 @@ func (t *Tenant) UpdateWhatsApp(extID string, numbers []string) error {
 	t.lock()
 	defer t.mu.Unlock()
 	if err := newIDLimit().add(idExt, extID).add(idWhatsApp, numbers...).check(t.settings); err != nil {
+		return err
+	}
+	if err := text("extId", extID, t.settings.limits().IDLength); err != nil {
+		return err
+	}
+	if err := texts("wpNumbers", numbers, MaxMsisdnLength); err != nil {
 		return err
 	}
 	u := t.users[extID]

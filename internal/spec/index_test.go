@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,7 +36,7 @@ func fastValidate(x *Index, r *http.Request, body []byte) error {
 	if err != nil {
 		return invalidJSON(err)
 	}
-	return op.CheckBody(v)
+	return op.CheckBody(context.Background(), v)
 }
 
 // outcome is what a validation answered, comparable.

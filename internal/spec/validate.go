@@ -405,7 +405,7 @@ func schemaError(se *openapi3.SchemaError, prefix []string) *ValidationError {
 				continue
 			}
 			var sub *openapi3.SchemaError
-			if err := alt.Value.VisitJSON(se.Value, openapi3.VisitAsRequest()); errors.As(err, &sub) {
+			if err := alt.Value.VisitJSON(se.Value, bodyOptions...); errors.As(err, &sub) {
 				return schemaError(sub, path)
 			}
 		}

@@ -148,6 +148,8 @@ func TestRegisterUsersRefusals(t *testing.T) {
 			want: code(2004, entry(0, "Field 'profile' should be an object"))},
 		{name: "extId a number", path: "registerUsers", body: `[{"extId":7,"msisdn":"+1"}]`,
 			want: code(2004, entry(0, "Field 'extId' should be a text"))},
+		{name: "a tag over 256 characters", path: "registerUsers", body: `[{"extId":"id1","msisdn":"+1","tags":["` + strings.Repeat("t", 257) + `"]}]`,
+			want: code(2004, entry(0, "Field 'tags' should be a list of texts of at most 256 characters each, got one of 257"))},
 		{name: "over 1000 IDs", path: "registerUsers", body: "[" + strings.Join(many, ",") + "]",
 			want: envelope{Code: 2009, Error: "Maximum 1000 unique external IDs or device tokens per request, got 1001"}},
 	})

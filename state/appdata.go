@@ -37,6 +37,12 @@ func (t *Tenant) loadAppData(d *Dataset) error {
 		case def == nil || def.Code != e.Code:
 			return fmt.Errorf("events[%d]: event %q (code %q) is not defined", i, e.Name, e.Code)
 		}
+		if err := t.settings.limits().eventAttributes(e.Attributes); err != nil {
+			return fmt.Errorf("events[%d]: %w", i, plain(err))
+		}
+		if err := text("extId", e.ExtID, t.settings.limits().IDLength); err != nil {
+			return fmt.Errorf("events[%d]: %w", i, plain(err))
+		}
 		attrs := map[string]EventAttribute{}
 		for _, a := range t.allAttributes(def) {
 			attrs[a.Name] = a

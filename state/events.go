@@ -124,6 +124,9 @@ func (t *Tenant) addEventDefinition(def EventDefinition) error {
 	if t.eventsByName == nil {
 		t.eventsByName, t.eventsByCode = map[string]*EventDefinition{}, map[string]*EventDefinition{}
 	}
+	if err := t.settings.limits().eventDefinition(&def); err != nil {
+		return fmt.Errorf("event definition %.64q: %w", def.Name, plain(err))
+	}
 	if err := checkEventDefinition(def, t.eventsByName, t.eventsByCode); err != nil {
 		return err
 	}
@@ -153,6 +156,9 @@ func (t *Tenant) DefineEvent(def EventDefinition) (EventDefinition, error) {
 			return def, err
 		}
 		return t.eventDefinition(t.eventsByName[def.Name]), nil
+	}
+	if err := t.settings.limits().eventDefinition(&def); err != nil {
+		return def, fmt.Errorf("event definition %.64q: %w", def.Name, plain(err))
 	}
 	if def.Code != old.Code || def.Standard != old.Standard {
 		return def, fmt.Errorf("event %q is defined with code %q (standard: %t); a new definition keeps both", old.Name, old.Code, old.Standard)
@@ -263,6 +269,12 @@ func (t *Tenant) FireEvents(entries []EventEntry) ([]EventOutcome, error) {
 	}
 	if err := l.check(t.settings); err != nil {
 		return nil, err
+	}
+	lim := t.settings.limits()
+	for i := range entries {
+		if err := lim.eventEntry(&entries[i]); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]EventOutcome, len(entries))
 	now := t.clockNow().UnixMilli()

@@ -86,6 +86,9 @@ func (t *Tenant) AddGeofence(g GeofenceRecord) (GeofenceRecord, error) {
 	if err := checkGeofence(&g); err != nil {
 		return g, err
 	}
+	if err := t.settings.limits().geofence(&g); err != nil {
+		return g, err
+	}
 	for _, other := range t.geofences {
 		if other.Title == g.Title {
 			return g, Invalidf(CodeGeofenceNameTaken, "Geofence name must be unique: '%s' is taken by geofence %d", g.Title, other.ID)
@@ -117,6 +120,9 @@ func (t *Tenant) loadGeofence(g GeofenceRecord) error {
 		if other.Title == g.Title {
 			return fmt.Errorf("geofence %d: title %q is taken by geofence %d", g.ID, g.Title, other.ID)
 		}
+	}
+	if err := t.settings.limits().geofence(&g); err != nil {
+		return fmt.Errorf("geofence %d: %w", g.ID, plain(err))
 	}
 	g.Groups = slices.Clone(g.Groups)
 	t.geofences = append(t.geofences, g)

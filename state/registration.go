@@ -94,6 +94,12 @@ func (t *Tenant) RegisterUsers(regs []Registration) error {
 	}
 	t.lock()
 	defer t.mu.Unlock()
+	lim := t.settings.limits()
+	for i := range regs {
+		if err := lim.registration(&regs[i]); err != nil {
+			return Invalidf(CodeTypeMismatch, "Invalid registration at index %d: %s", i, err.(*Error).Message)
+		}
+	}
 	l := newIDLimit()
 	for _, r := range regs {
 		l.add(idExt, r.ExtID).add(idToken, r.DeviceToken).add(idEmail, r.Email).add(idMsisdn, r.Msisdn)

@@ -34,6 +34,8 @@ func funcsOf(c *refclient.Client) clienttest.Funcs {
 		SendBulkNotification: c.SendBulkNotification,
 		GetPushStats:         c.GetPushStats, AllPushResults: c.AllPushResults,
 		GetAllInbox: c.GetAllInbox, GetInboxMessage: c.GetInboxMessage, ChangeInboxStatus: c.ChangeInboxStatus,
+		RegisterUsers: c.RegisterUsers, DeleteUsers: c.DeleteUsers,
+		FireEvents: c.FireEvents,
 	}
 }
 
@@ -99,7 +101,7 @@ func TestFuncsWithSomeFields(t *testing.T) {
 				"tags/tag", "tags/untag", "tags/batches-over-1000",
 			},
 			wantSkipped: map[string]string{
-				"users":   "every users case is skipped: it calls clienttest.UserClient's DeleteUsersPermanently, nil in the clienttest.Funcs",
+				"users":   "every users case is skipped: it calls clienttest.UserClient's DeleteUsersPermanently, clienttest.RegistrationClient's RegisterUsers and DeleteUsers, nil in the clienttest.Funcs",
 				"devices": "clienttest.DeviceClient's GetDevices, EnablePush, DisablePush and AllDeviceTokens, nil in the clienttest.Funcs",
 			},
 		},
@@ -207,9 +209,11 @@ func TestRunFailsWhenNoCaseCanRun(t *testing.T) {
 			client: func(string, string, *http.Client) any { return nothing{} },
 			want: []string{
 				"clienttest.Run: no case can run, so the run would test nothing: client clienttest_test.nothing has none of the methods of " +
-					"clienttest.UserClient (TagUsers, UntagUsers, DeleteUsersPermanently), clienttest.ProfileClient (SetProfileAttributes,",
+					"clienttest.UserClient (TagUsers, UntagUsers, DeleteUsersPermanently), clienttest.RegistrationClient (RegisterUsers, DeleteUsers), " +
+					"clienttest.ProfileClient (SetProfileAttributes,",
 				"clienttest.ApprovalClient (SendPushApproval), clienttest.NotificationClient (CreateNotificationDefinition, SendNotification, SendBulkNotification), " +
-					"clienttest.PushResultClient (GetPushStats, AllPushResults), clienttest.InboxClient (GetAllInbox, GetInboxMessage, ChangeInboxStatus).\n",
+					"clienttest.PushResultClient (GetPushStats, AllPushResults), clienttest.InboxClient (GetAllInbox, GetInboxMessage, ChangeInboxStatus), " +
+					"clienttest.EventClient (FireEvents).\n",
 			},
 		},
 		{

@@ -16,12 +16,12 @@ import (
 //
 //   - sends every request to baseURL through hc, and through nothing else;
 //   - sends apiKey in the X-netmera-api-key header of every request;
-//   - has methods of UserClient, ProfileClient, CategoryClient,
-//     DeviceClient, SegmentClient, ChannelClient, AddressClient,
-//     WhatsAppClient, ApprovalClient, NotificationClient, PushResultClient
-//     and InboxClient, with their signatures (the cases of a method it
-//     lacks are skipped), or is a Funcs that adapts a client shaped
-//     otherwise;
+//   - has methods of UserClient, RegistrationClient, ProfileClient,
+//     CategoryClient, DeviceClient, SegmentClient, ChannelClient,
+//     AddressClient, WhatsAppClient, ApprovalClient, NotificationClient,
+//     PushResultClient, InboxClient and EventClient, with their signatures
+//     (the cases of a method it lacks are skipped), or is a Funcs that
+//     adapts a client shaped otherwise;
 //   - returns every Netmera error it receives as an error from which
 //     errors.As extracts an APIError (or that Funcs.AsAPIError reads).
 //
@@ -49,6 +49,46 @@ type UserClient interface {
 	TagUsers(ctx context.Context, tag string, extIDs []string) error
 	UntagUsers(ctx context.Context, tag string, extIDs []string) error
 	DeleteUsersPermanently(ctx context.Context, extIDs []string) error
+}
+
+// Registration is one entry of registerUsers: a device (DeviceToken and
+// Platform, such as "IOS" or "ANDROID") of the user ExtID, or, without a
+// Platform, an SMS-only user known by Msisdn; with the user's email
+// address, MSISDN, tags to add and profile values to merge. Empty fields
+// are left out of the request.
+type Registration struct {
+	ExtID       string
+	DeviceToken string
+	Platform    string
+	Email       string
+	Msisdn      string
+	Tags        []string
+	Profile     map[string]any
+}
+
+// RegistrationClient registers users and their devices (registerUsers, a
+// JSON array) and untracks users (deleteUsers). Each method splits its
+// input into requests of at most 1000 unique identifiers: for
+// RegisterUsers, external IDs and device tokens together (a client that
+// counts emails and MSISDNs too is safe where addresses count).
+type RegistrationClient interface {
+	RegisterUsers(ctx context.Context, regs []Registration) error
+	DeleteUsers(ctx context.Context, extIDs []string) error
+}
+
+// Event is one event a user fires: the event's name (or code, as
+// app/events lists it) and its attributes, which go as members of the
+// event object beside "extId" and "name".
+type Event struct {
+	ExtID      string
+	Name       string
+	Attributes map[string]any
+}
+
+// EventClient fires events (fireEvents, a JSON array of events), at most
+// 1000 unique users per request.
+type EventClient interface {
+	FireEvents(ctx context.Context, events []Event) error
 }
 
 // ProfileUpdate is one user's attributes to set, or the values to push to

@@ -161,6 +161,19 @@ func (e *env) samples(c Funcs) []sample {
 		write(fmt.Sprintf("SendPushApproval(ctx, %v)", msgs), func(ctx context.Context) error { return c.SendPushApproval(ctx, msgs) })
 	}
 	e.notificationSamples(c, ids, read, writeBody)
+	// Registering users and firing events would create data in a live app,
+	// and deleteUsers of unknown users is not documented: fake only.
+	if c.RegisterUsers != nil && !e.live() {
+		regs := []Registration{{ExtID: id, DeviceToken: e.prefix + "token", Platform: "ANDROID"}}
+		write(fmt.Sprintf("RegisterUsers(ctx, %+v)", regs), func(ctx context.Context) error { return c.RegisterUsers(ctx, regs) })
+	}
+	if c.DeleteUsers != nil && !e.live() {
+		list("DeleteUsers", c.DeleteUsers)
+	}
+	if c.FireEvents != nil && !e.live() {
+		events := []Event{{ExtID: "id1", Name: "LoginEvent"}}
+		write(fmt.Sprintf("FireEvents(ctx, %+v)", events), func(ctx context.Context) error { return c.FireEvents(ctx, events) })
+	}
 	return append(reads, writes...)
 }
 

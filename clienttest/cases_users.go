@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/netmera-mock/netmera-mock/state"
 )
 
 // maxIDs is Netmera's limit of unique identifiers per request.
@@ -145,6 +147,60 @@ func userCases() []testCase {
 			}
 			if _, ok := e.srv.User("id1"); !ok {
 				e.errorf(c, "user \"id1\" still in the fake: Netmera refuses the whole request when one ID is unknown, so a client must not send the IDs one by one")
+			}
+		}},
+		{name: "register", needs: []string{"RegisterUsers"}, run: func(e *env) {
+			cl := e.f
+			regs := []Registration{
+				{ExtID: "clienttest-new", DeviceToken: "clienttest-token", Platform: "IOS", Email: "new@example.com",
+					Tags: []string{"clienttest"}, Profile: map[string]any{"name": "Ada"}},
+				{ExtID: "id1", Msisdn: "905550001111"},
+			}
+			c := e.do(fmt.Sprintf("RegisterUsers(ctx, %+v)", regs), func(ctx context.Context) error { return cl.RegisterUsers(ctx, regs) })
+			if !e.wantArrays(c, "registerUsers") {
+				return
+			}
+			e.must(c)
+			if u, ok := e.srv.User("clienttest-new"); !ok || !slices.Contains(u.Tags, "clienttest") {
+				e.errorf(c, "user \"clienttest-new\" registered in the fake with the tag \"clienttest\"; it is %+v (found: %t)", u, ok)
+				return
+			}
+			e.wantProfile(c, "clienttest-new", "name", "Ada")
+			e.wantProfile(c, "clienttest-new", state.AttrEmail, "new@example.com")
+			e.wantProfile(c, "id1", state.AttrMsisdn, "905550001111")
+			if ds := e.srv.Devices("clienttest-new"); len(ds) != 1 || ds[0].Token != "clienttest-token" || ds[0].Platform != "IOS" {
+				e.errorf(c, "one IOS device with token \"clienttest-token\" registered for \"clienttest-new\" in the fake; it has %+v", ds)
+			}
+		}},
+		{name: "register-batches-over-1000", needs: []string{"RegisterUsers"}, run: func(e *env) {
+			cl := e.f
+			regs := make([]Registration, 1500)
+			ids := make([]string, len(regs))
+			for i := range regs {
+				ids[i] = fmt.Sprintf("clienttest-reg-%04d", i)
+				regs[i] = Registration{ExtID: ids[i], Platform: "ANDROID"}
+			}
+			c := e.do(fmt.Sprintf("RegisterUsers(ctx, %d registrations [{ExtID:%s Platform:ANDROID} …])", len(regs), ids[0]), func(ctx context.Context) error {
+				return cl.RegisterUsers(ctx, regs)
+			})
+			if !e.wantArrays(c, "registerUsers") || !e.wantBatches(c, "registerUsers", "extId", ids) {
+				return
+			}
+			for _, id := range ids {
+				if _, ok := e.srv.User(id); !ok {
+					e.errorf(c, "all %d users registered in the fake; %q is not", len(ids), id)
+					return
+				}
+			}
+		}},
+		{name: "delete", needs: []string{"DeleteUsers"}, run: func(e *env) {
+			cl, ids := e.f, []string{"id1", "id2"}
+			c := e.do(fmt.Sprintf("DeleteUsers(ctx, %q)", ids), func(ctx context.Context) error { return cl.DeleteUsers(ctx, ids) })
+			e.must(c)
+			for _, id := range ids {
+				if u, ok := e.srv.User(id); !ok || !u.Untracked {
+					e.errorf(c, "user %q untracked in the fake (still there: deleteUsers keeps the record); it is %+v (found: %t)", id, u, ok)
+				}
 			}
 		}},
 	}

@@ -56,6 +56,10 @@
 //		UntagUsers(ctx context.Context, tag string, extIDs []string) error
 //		DeleteUsersPermanently(ctx context.Context, extIDs []string) error
 //	}
+//	type RegistrationClient interface {
+//		RegisterUsers(ctx context.Context, regs []Registration) error
+//		DeleteUsers(ctx context.Context, extIDs []string) error
+//	}
 //	type ProfileClient interface {
 //		SetProfileAttributes(ctx context.Context, updates []ProfileUpdate) error
 //		UnsetProfileAttributes(ctx context.Context, unsets []ProfileUnset) error
@@ -113,6 +117,9 @@
 //		GetAllInbox(ctx context.Context, extID string, status int) ([]InboxMessage, error)
 //		GetInboxMessage(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
 //		ChangeInboxStatus(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
+//	}
+//	type EventClient interface {
+//		FireEvents(ctx context.Context, events []Event) error
 //	}
 //
 // A case runs when the client has every method it calls, and is skipped

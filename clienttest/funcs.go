@@ -41,6 +41,10 @@ type Funcs struct {
 	UntagUsers             func(ctx context.Context, tag string, extIDs []string) error
 	DeleteUsersPermanently func(ctx context.Context, extIDs []string) error
 
+	// The methods of RegistrationClient.
+	RegisterUsers func(ctx context.Context, regs []Registration) error
+	DeleteUsers   func(ctx context.Context, extIDs []string) error
+
 	// The methods of ProfileClient.
 	SetProfileAttributes   func(ctx context.Context, updates []ProfileUpdate) error
 	UnsetProfileAttributes func(ctx context.Context, unsets []ProfileUnset) error
@@ -93,6 +97,8 @@ type Funcs struct {
 	// The methods of PushResultClient.
 	GetPushStats   func(ctx context.Context, notificationKey int64) (PushStats, error)
 	AllPushResults func(ctx context.Context, q PushResultQuery) ([]PushResult, error)
+	// The method of EventClient.
+	FireEvents func(ctx context.Context, events []Event) error
 
 	// The methods of InboxClient.
 	GetAllInbox       func(ctx context.Context, extID string, status int) ([]InboxMessage, error)

@@ -39,4 +39,5 @@ var groups = []group{
 	{"notifications", notificationCases},
 	{"pushresults", pushResultCases},
 	{"inbox", inboxCases},
+	{"events", eventCases},
 }

@@ -1,6 +1,8 @@
 package clienttest
 
 import (
+	"time"
+
 	"github.com/netmera-mock/netmera-mock/mockserver"
 	"github.com/netmera-mock/netmera-mock/state"
 )
@@ -110,6 +112,14 @@ func WithMaxIDs(n int) Option { return func(c *config) { c.settings.MaxIDs = n }
 // WithLimitCode sets the error code of a request over the ID limit
 // (2009 otherwise).
 func WithLimitCode(code int) Option { return func(c *config) { c.settings.LimitCode = code } }
+
+// WithRegisterDelay makes registerUsers requests wait d before they are
+// applied, as Netmera applies them asynchronously: a client that reads a
+// user back at once sees nothing yet. Server.ApplyRegistrations applies
+// them without waiting.
+func WithRegisterDelay(d time.Duration) Option {
+	return func(c *config) { c.settings.RegisterDelay = d }
+}
 
 // WithCountAddresses counts the emails, MSISDNs and WhatsApp numbers a
 // request names toward the ID limit, not only its external IDs and device

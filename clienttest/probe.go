@@ -11,6 +11,7 @@ import (
 // them. Their methods are the fields of Funcs.
 var ifaces = []reflect.Type{
 	reflect.TypeFor[UserClient](),
+	reflect.TypeFor[RegistrationClient](),
 	reflect.TypeFor[ProfileClient](),
 	reflect.TypeFor[CategoryClient](),
 	reflect.TypeFor[DeviceClient](),
@@ -22,6 +23,7 @@ var ifaces = []reflect.Type{
 	reflect.TypeFor[NotificationClient](),
 	reflect.TypeFor[PushResultClient](),
 	reflect.TypeFor[InboxClient](),
+	reflect.TypeFor[EventClient](),
 }
 
 // ifaceOf names the interface of each method: "TagUsers" →

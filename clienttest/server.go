@@ -102,8 +102,20 @@ func (s *Server) Tenant() *state.Tenant {
 	if !ok { // NewStore made a tenant for the key
 		panic("clienttest: the server lost its tenant")
 	}
+	t.ApplyDueRegistrations() // what a request would see now
 	return t
 }
+
+// Events returns the events a user fired, newest first, as fireEvents
+// stored them: the event's name and code, and the attributes kept in
+// stored form (float64 for DOUBLE, int64 for INTEGER and DATE).
+func (s *Server) Events(extID string) []state.EventRecord {
+	return s.Tenant().Events(state.EventFilter{ExtID: extID})
+}
+
+// ApplyRegistrations applies the registerUsers requests that wait for
+// the delay of WithRegisterDelay now, and returns how many it applied.
+func (s *Server) ApplyRegistrations() int { return s.Tenant().ApplyRegistrations() }
 
 // User returns a user's record: tags, profile, category preferences,
 // email, SMS and WhatsApp permission, WhatsApp numbers. ok is false for an

@@ -42,7 +42,7 @@ func TestCaseNamesAreStable(t *testing.T) {
 		"auth/key-header", "auth/bad-key-2010", "auth/bad-key-401",
 		"transport/content-type-json", "transport/empty-200-body", "transport/uses-given-http-client", "transport/honours-context",
 		"tags/tag", "tags/untag", "tags/batches-over-1000",
-		"users/delete-permanently", "users/delete-unknown-5016",
+		"users/delete-permanently", "users/delete-unknown-5016", "users/register", "users/register-batches-over-1000", "users/delete",
 		"profile/set-array-body", "profile/set-batches-over-1000", "profile/unset", "profile/push-pull",
 		"profile/get", "profile/read-after-write", "profile/get-unknown-user",
 		"categories/set-array-body", "categories/read-after-write",
@@ -61,6 +61,7 @@ func TestCaseNamesAreStable(t *testing.T) {
 		"pushresults/by-user", "pushresults/no-results",
 		"inbox/get-all-follow-prms", "inbox/get-all-status-mask", "inbox/unknown-user", "inbox/status-16-2001",
 		"inbox/get", "inbox/get-unknown-204", "inbox/status-change",
+		"events/fire", "events/batches-over-1000",
 	}
 	if diff := cmp.Diff(clienttest.CaseNames(), want); diff != "" {
 		t.Errorf("case names (-got +want):\n%s", diff)
@@ -82,7 +83,8 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 	}{
 		{name: "no batching past 1000", defects: refclient.Defects{NoBatching: true},
 			wantFail: []string{"tags/batches-over-1000", "profile/set-batches-over-1000", "email/disable-batches-over-1000",
-				"whatsapp/enable-batches-over-1000", "notifications/send-batches-over-1000"},
+				"whatsapp/enable-batches-over-1000", "notifications/send-batches-over-1000",
+				"users/register-batches-over-1000", "events/batches-over-1000"},
 			exactly: true},
 		{name: "ignores nextPage", defects: refclient.Defects{IgnoreNextPage: true},
 			wantFail: []string{"devices/all-tokens-follow-nextPage", "segments/users-follow-nextPage", "pushresults/by-key-follow-nextPage", "inbox/get-all-follow-prms",
@@ -138,7 +140,11 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 				"notifications/send-unknown-key-5003", "pushresults/stats-unknown-5003",
 				"inbox/status-16-2001"}},
 		{name: "object where an array is required", defects: refclient.Defects{ObjectBodies: true},
-			wantFail: []string{"profile/set-array-body", "profile/unset", "profile/push-pull", "categories/set-array-body", "approval/array-body"}},
+			wantFail: []string{"profile/set-array-body", "profile/unset", "profile/push-pull", "categories/set-array-body", "approval/array-body",
+				"users/register", "events/fire"}},
+		{name: "event attributes nested", defects: refclient.Defects{NestedAttributes: true},
+			wantFail: []string{"events/fire"},
+			want:     []string{`Netmera reads an event's attributes as members of the event object, beside "extId" and "name"`}},
 		{name: "parses empty 200 bodies as JSON", defects: refclient.Defects{JSONEveryResponse: true},
 			wantFail: []string{"transport/empty-200-body", "inbox/get-unknown-204"},
 			want:     []string{"no error: the fake acknowledged the write with 200 and an empty body, as Netmera does, and an empty body is not JSON to parse"}},
@@ -222,7 +228,8 @@ func TestMissingInterfacesAreSkipped(t *testing.T) {
 		return tagsOnly{refclient.New(baseURL, apiKey, hc, refclient.Defects{})}, nil
 	}, noLive)
 	mustNotFail(t, res)
-	want := []string{"addresses", "approval", "categories", "devices", "email", "inbox", "live", "notifications", "profile", "pushresults", "segments", "sms", "whatsapp"}
+	want := []string{"addresses", "approval", "categories", "devices", "email", "events", "inbox", "live", "notifications", "profile", "pushresults", "segments", "sms",
+		"users/delete", "users/register", "users/register-batches-over-1000", "whatsapp"}
 	if diff := cmp.Diff(keys(res.skipped), want); diff != "" {
 		t.Errorf("skipped (-got +want):\n%s", diff)
 	}

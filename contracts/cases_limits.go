@@ -20,6 +20,10 @@ type limitEndpoint struct {
 	// live says the endpoint's identifiers are safe to invent on a live
 	// app (MSISDNs are not: an invented number may be a real one).
 	live bool
+	// overOnly keeps the endpoint to the over-the-limit cases, which it
+	// refuses: within the limit it would create what no case may
+	// (registerUsers creates users).
+	overOnly bool
 	// addresses says the body names users by address (email, MSISDN,
 	// WhatsApp number), which count toward the limit only when the fake
 	// runs with -count-addresses.
@@ -80,6 +84,31 @@ var limitEndpoints = []limitEndpoint{
 			}
 			return out
 		}},
+	{endpoint: "registerUsers", overOnly: true,
+		body: func(ids []string, _ string) any {
+			out := make(arr, len(ids))
+			for i, id := range ids {
+				out[i] = obj{"extId": id, "platform": "ANDROID"}
+			}
+			return out
+		}},
+	{endpoint: "deleteUsers", body: func(ids []string, _ string) any { return obj{"extIds": ids} }},
+	{endpoint: "addTesters", live: true,
+		body: func(ids []string, _ string) any {
+			out := make(arr, len(ids))
+			for i, id := range ids {
+				out[i] = obj{"extId": id}
+			}
+			return out
+		}},
+	{endpoint: "fireEvents",
+		body: func(ids []string, _ string) any {
+			out := make(arr, len(ids))
+			for i, id := range ids {
+				out[i] = obj{"extId": id, "name": "LoginEvent"}
+			}
+			return out
+		}},
 }
 
 // undoEndpoint is the endpoint that reverts e.
@@ -133,7 +162,7 @@ func limitIDs(c *Check, n int) []string {
 func underLimit(c *Check, ids []string) {
 	tag := c.ID("limit")
 	for _, e := range limitEndpoints {
-		if !e.live && c.Live() {
+		if (!e.live && c.Live()) || e.overOnly {
 			continue
 		}
 		if e.undo != nil {

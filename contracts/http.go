@@ -206,6 +206,7 @@ type mockState struct {
 		Profile        map[string]any `json:"profile"`
 		EmailPermitted bool           `json:"emailPermitted"`
 		SmsPermitted   bool           `json:"smsPermitted"`
+		Untracked      bool           `json:"untracked"`
 		WpNumbers      []string       `json:"wpNumbers"`
 		WhatsApp       bool           `json:"whatsAppPermitted"`
 	} `json:"users"`
@@ -218,8 +219,10 @@ type mockState struct {
 	Devices []struct {
 		InstallationID string `json:"installationId"`
 		ExtID          string `json:"extId"`
+		Platform       string `json:"platform"`
 		Token          string `json:"token"`
 		PushPermitted  bool   `json:"pushPermitted"`
+		Tester         bool   `json:"tester"`
 	} `json:"devices"`
 	Messages []struct {
 		MessageID int64  `json:"messageId"`
@@ -230,7 +233,20 @@ type mockState struct {
 // control calls the fake's /_mock API with the key and decodes its JSON
 // answer into out (unless nil).
 func (r *runner) control(ctx context.Context, method, path string, out any) error {
-	hr, err := http.NewRequestWithContext(ctx, method, r.base.String()+path, nil)
+	return r.controlBody(ctx, method, path, nil, out)
+}
+
+// controlBody is control with a JSON body (none when nil).
+func (r *runner) controlBody(ctx context.Context, method, path string, in, out any) error {
+	var rd io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	hr, err := http.NewRequestWithContext(ctx, method, r.base.String()+path, rd)
 	if err != nil {
 		return err
 	}
@@ -254,6 +270,15 @@ func (r *runner) control(ctx context.Context, method, path string, out any) erro
 		}
 	}
 	return nil
+}
+
+// mock calls the fake's control API (mock-only cases): method and path
+// under /_mock/, a JSON body unless nil, its JSON answer decoded into out
+// unless nil. A failure stops the case.
+func (c *Check) mock(method, path string, body, out any) {
+	if err := c.r.controlBody(c.Context(), method, path, body, out); err != nil {
+		c.Fatalf("%v", err)
+	}
 }
 
 // state reads the tenant's whole state from /_mock/state (mock-only cases).

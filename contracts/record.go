@@ -100,7 +100,7 @@ type Manifest struct {
 // ManifestFile is the manifest's name in a golden directory.
 const ManifestFile = "manifest.json"
 
-const recordedComparison = "as recorded: status, media type and body exactly (scrubbed), except 200 answers listing app-wide data or run-dependent keys and times (getSegments, getSegmentUsers, getDeviceTokens, app/profile-attributes, sendBulkNotification, createNotificationDefinition, getPushStats, getPushResult, sendEmailAndSms, inbox/getAllInbox), compared by shape"
+const recordedComparison = "as recorded: status, media type and body exactly (scrubbed), except 200 answers listing app-wide data or run-dependent keys and times (getSegments, getSegmentUsers, getDeviceTokens, app/profile-attributes, app/events, getPushCategories, sendBulkNotification, createNotificationDefinition, getPushStats, getPushResult, sendEmailAndSms, inbox/getAllInbox), compared by shape"
 
 // GoldenFile is the file name of a case's golden file: "devices/tokens-walk"
 // is "devices.tokens-walk.json".
@@ -174,6 +174,7 @@ func (r *runner) scrubber() scrubber {
 // keys and times that differ from run to run: only their shape is
 // recorded and compared.
 var shapeOps = map[string]bool{"getSegments": true, "getSegmentUsers": true, "getDeviceTokens": true, "appProfileAttributes": true,
+	"appEvents": true, "getPushCategories": true,
 	"sendBulkNotification": true, "createNotificationDefinition": true, "getPushStats": true, "getPushResult": true,
 	"sendEmailAndSms": true, "inboxGetAllInbox": true}
 

@@ -102,6 +102,7 @@ func Cases() []Case {
 		transportCases(), errorCases(), limitCases(), userCases(), categoryCases(), profileCases(),
 		profileDeletionCases(), deviceCases(), tokenCases(), segmentCases(), messageCases(), channelCases(), notificationCases(),
 		addressCases(), whatsAppCases(),
+		registrationCases(), appDataCases(), eventCases(), geofenceCases(),
 		emailSendCases(), inboxCases(), targetingCases(),
 	} {
 		all = append(all, group...)

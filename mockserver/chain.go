@@ -81,7 +81,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 	}
 
 	// 5. The shape: the switches are settled here, once.
-	c := &call{ctx: r.Context(), r: r, raw: x.body}
+	c := &call{ctx: r.Context(), r: r, raw: x.body, note: x.note}
 	if err := s.shape(x, r, h, c); err != nil {
 		if !x.left(r) {
 			s.fail(x, err)
@@ -95,6 +95,7 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 	if x.left(r) {
 		return
 	}
+	t.ApplyDueRegistrations() // registerUsers requests whose delay is over
 	out, err := h.fn(t, c)
 	x.nextPage = c.nextPage
 	if err != nil {

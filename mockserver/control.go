@@ -161,6 +161,7 @@ func tenantControl(fn controlFunc) ctlHandler {
 		if !ok {
 			return
 		}
+		t.ApplyDueRegistrations() // as an API request does: control reads see what is due
 		if r.Method != http.MethodGet {
 			tenantChanged(w, t) // the inspector's streams hear of it
 		}

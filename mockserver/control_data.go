@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/netmera-mock/netmera-mock/state"
 )
@@ -331,4 +333,87 @@ func (s *Server) createMessage(r *http.Request, t *state.Tenant, _ string) (int,
 		return 0, nil, err
 	}
 	return http.StatusOK, stored, nil
+}
+
+// registrationsView is GET /_mock/registrations: the tenant's
+// registration delay and the registerUsers requests waiting for it.
+type registrationsView struct {
+	Delay   string                       `json:"delay"`
+	DelayMS int64                        `json:"delayMs"`
+	Pending []state.PendingRegistrations `json:"pending"`
+}
+
+func registrations(t *state.Tenant) registrationsView {
+	d := t.RegisterDelay()
+	return registrationsView{Delay: d.String(), DelayMS: d.Milliseconds(), Pending: t.PendingRegistrations()}
+}
+
+func (s *Server) listRegistrations(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	return http.StatusOK, registrations(t), nil
+}
+
+// setRegistrationDelay sets the tenant's registration delay from
+// {"delayMs": 2000}, until the tenant is reset.
+func (s *Server) setRegistrationDelay(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var req struct {
+		DelayMS *int64 `json:"delayMs"`
+	}
+	if err := s.decodeControl(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.DelayMS == nil || *req.DelayMS < 0 || *req.DelayMS > maxRegisterDelay.Milliseconds() {
+		return 0, nil, fmt.Errorf("delayMs is required: the registration delay in milliseconds, from 0 to %d", maxRegisterDelay.Milliseconds())
+	}
+	t.SetRegisterDelay(time.Duration(*req.DelayMS) * time.Millisecond)
+	return http.StatusOK, registrations(t), nil
+}
+
+// maxRegisterDelay bounds a registration delay set through the control
+// API: a day is longer than any test waits.
+const maxRegisterDelay = 24 * time.Hour
+
+// applyRegistrations applies every waiting registerUsers request now.
+func (s *Server) applyRegistrations(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	n := t.ApplyRegistrations()
+	return http.StatusOK, map[string]int{"applied": n}, nil
+}
+
+// defineEvent defines a custom event (or a standard one with
+// "standard": true), or replaces the definition of the same name.
+func (s *Server) defineEvent(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	var def state.EventDefinition
+	if err := s.decodeControl(r, &def); err != nil {
+		return 0, nil, err
+	}
+	stored, err := t.DefineEvent(def)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, stored, nil
+}
+
+// firedEvents is GET /_mock/events.
+type firedEvents struct {
+	Count  int                 `json:"count"`
+	Events []state.EventRecord `json:"events"`
+}
+
+// listFiredEvents lists the events users fired, newest first, of one
+// user (extId) and one event (name) when given, at most limit.
+func (s *Server) listFiredEvents(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	q := r.URL.Query()
+	f := state.EventFilter{ExtID: q.Get("extId"), Name: q.Get("name")}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, nil, fmt.Errorf("limit must be a positive integer, not %q", v)
+		}
+		f.Limit = n
+	}
+	events := t.Events(f)
+	return http.StatusOK, firedEvents{Count: len(events), Events: events}, nil
+}
+
+func (s *Server) listGeofences(r *http.Request, t *state.Tenant, _ string) (int, any, error) {
+	return http.StatusOK, map[string][]state.GeofenceRecord{"geofences": t.Geofences()}, nil
 }

@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
 
+	"github.com/netmera-mock/netmera-mock/internal/conformance"
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
@@ -22,6 +25,9 @@ type call struct {
 	query url.Values    // parsed on first use
 	body  any           // the JSON body (map[string]any, []any, …); nil when none
 	raw   []byte        // the body as sent, for what keeps it (captured sends) or decodes it into state's types
+	// note adds a line to the request's journal entry, to say what the
+	// fake made of it.
+	note func(string)
 
 	nextPage string // the last link pageURL made: the answer's nextPage
 }
@@ -44,6 +50,15 @@ func (c *call) array() ([]any, error) {
 		return nil, state.ErrInvalidJSON()
 	}
 	return l, nil
+}
+
+// outcomef adds a line to the request's journal entry saying what the
+// fake made of a request it took as it is; it starts with
+// conformance.OutcomeNote, which no conformance rule reads as leniency.
+func (c *call) outcomef(format string, args ...any) {
+	if c.note != nil {
+		c.note(conformance.OutcomeNote + fmt.Sprintf(format, args...))
+	}
 }
 
 // values is the parsed query, parsed once.
@@ -191,6 +206,20 @@ func (o object) boolean(name string) (b bool, present bool, err error) {
 		return false, true, state.ErrWrongType(name, "a boolean")
 	}
 	return b, true, nil
+}
+
+// number reads a finite number member.
+func (o object) number(name string) (f float64, present bool, err error) {
+	v, ok := o[name]
+	if !ok || v == nil {
+		return 0, false, nil
+	}
+	if num, ok := v.(json.Number); ok {
+		if f, err := num.Float64(); err == nil && !math.IsInf(f, 0) {
+			return f, true, nil
+		}
+	}
+	return 0, true, state.ErrWrongType(name, "a number")
 }
 
 // integer reads an integral number member that fits in an int64.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netmera-mock/netmera-mock/fixtures"
 	"github.com/netmera-mock/netmera-mock/mockserver"
 	"github.com/netmera-mock/netmera-mock/state"
 )
@@ -52,6 +53,7 @@ func fuzzDataset() *state.Dataset {
 		}
 		d.Segments[i].Members = members
 	}
+	d.EventDefinitions = fixtures.EventDefinitions()
 	return d
 }
 
@@ -259,5 +261,20 @@ func FuzzInboxAndCounts(f *testing.F) {
 		`{"target":{"segment":{"$or":[5883,{"$and":[5884,{"$not":5885}]}]},"profile":{"age":{"$gte":18}}}}`,
 		`{"extId":"id1","piids":[],"st":7}`,
 		`{"target":{}}`,
+	})
+}
+
+func FuzzAppData(f *testing.F) {
+	fuzzFamily(f, []endpoint{post("registerUsers"), post("deleteUsers"), post("addTesters"), post("fireEvents"), post("geofence/add"),
+		{http.MethodPost, "/_mock/events/definitions"}, {http.MethodPut, "/_mock/registrations"}}, []string{
+		`[{"deviceToken":"n4j","platform":"ANDROID","extId":"id1","email":"a@example.com"}]`,
+		`[{"extId":"new","msisdn":"905550000001","tags":["VIP"],"profile":{"name":"Ada","age":"x"}}]`,
+		`[{"deviceToken":"a1b2c3d4e5f6g7","platform":"IOS"},{"extId":"id2","platform":"CHROME"}]`,
+		`{"extIds":["id1","id2","nobody"]}`,
+		`[{"extId":"id1"},{"email":"jane@example.com"},5,{}]`,
+		`[{"extId":"id1","name":"PurchaseEvent","amount":42},{"extId":"id2","name":"shrev","channel":"x","Channel":"y"}]`,
+		`{"title":"Home","latitude":41,"longitude":29,"radius":2,"unit":"Miles","groups":["g"]}`,
+		`{"name":"Checkout","baseEvent":"n:pr","attributes":[{"name":"total","dataType":"DOUBLE","mandatory":true}]}`,
+		`{"delayMs":1}`,
 	})
 }

@@ -69,8 +69,9 @@ func TestNetmera4jShapes(t *testing.T) {
 		netmera4j("GET", "/rest/3.0/getDeviceTokens?max=10&offset=0", ""),
 		// 13. SendTransactionalNotificationRequest: the key is a String.
 		netmera4j("POST", "/rest/3.0/sendNotification", `{"notificationKey":"106","message":{"params":{"name":"Ada"}},"target":{"extId":"id1"}}`),
-		// 14. FireEventsRequest.
-		netmera4j("POST", "/rest/3.0/fireEvents", `[{"code":"ShareEvent","extId":"id1","channel":"Facebook"}]`),
+		// 14. FireEventsRequest: SingleEventBuilder puts "extId" and
+		// "name" in a HashMap, then each parameter.
+		netmera4j("POST", "/rest/3.0/fireEvents", `[{"extId":"id1","name":"ShareEvent","itemId":"1234","channel":"Facebook"}]`),
 		// 15. sendRequest(List<SendBulkNotificationRequest>): bulk sends, no
 		// notificationKey, posted to sendNotification.
 		netmera4j("POST", "/rest/3.0/sendNotification", `[{"message":{"title":"Hi","text":"Sale","platforms":["ANDROID"],"interactionRequired":false},"target":{"sendToAll":false,"extId":"id1"}}]`),

@@ -9,15 +9,7 @@ import (
 // serve yet. They answer 501 with a problem detail naming the endpoint
 // (after the API key is checked, as on every endpoint), so that a client
 // never mistakes a missing feature for a silent success.
-var notImplemented = []struct{ method, path string }{
-	{http.MethodPost, "registerUsers"},
-	{http.MethodPost, "deleteUsers"},
-	{http.MethodGet, "getPushCategories"},
-	{http.MethodGet, "app/events"},
-	{http.MethodPost, "addTesters"},
-	{http.MethodPost, "fireEvents"},
-	{http.MethodPost, "geofence/add"},
-}
+var notImplemented = []struct{ method, path string }{}
 
 func (s *Server) notImplemented(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, r, http.StatusNotImplemented,

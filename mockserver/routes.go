@@ -59,8 +59,14 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "updateMsisdn", s.updateAddress("msisdn", (*state.Tenant).UpdateMsisdn), objectBody)
 
 	// Users and app data: registration, untracking, definitions, testers.
+	s.handle(http.MethodPost, "registerUsers", s.registerUsers, arrayBody)
+	s.handle(http.MethodPost, "deleteUsers", s.deleteUsers, objectBody)
+	s.handle(http.MethodGet, "getPushCategories", s.getPushCategories, 0)
+	s.handle(http.MethodGet, "app/events", s.listEvents, 0)
+	s.handle(http.MethodPost, "addTesters", s.addTesters, arrayBody|oneObjectOK)
 
 	// Events.
+	s.handle(http.MethodPost, "fireEvents", s.fireEvents, arrayBody)
 
 	// Email, SMS and WhatsApp addresses.
 	s.handle(http.MethodPost, "addEmail", s.addAddresses("emailList", (*state.Tenant).AddEmails), objectBody)
@@ -73,6 +79,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "removeWhatsApp", s.removeField((*state.Tenant).RemoveWhatsApp), objectBody)
 
 	// Geofences.
+	s.handle(http.MethodPost, "geofence/add", s.addGeofence, objectBody)
 
 	// Notifications: definitions, sends, statistics, results, live activities.
 	s.handle(http.MethodPost, "sendBulkNotification", s.sendBulkNotification, objectBody)
@@ -130,6 +137,12 @@ func controlRoutes(ctl func(method, name string, h ctlHandler)) {
 	ctl(http.MethodGet, "faults", tenantControl((*Server).listFaults))
 	ctl(http.MethodDelete, "faults", tenantControl((*Server).clearFaults))
 	ctl(http.MethodDelete, "faults/{id}", tenantControl((*Server).deleteFault))
+	ctl(http.MethodGet, "registrations", tenantControl((*Server).listRegistrations))
+	ctl(http.MethodPut, "registrations", tenantControl((*Server).setRegistrationDelay))
+	ctl(http.MethodPost, "registrations/apply", tenantControl((*Server).applyRegistrations))
+	ctl(http.MethodPost, "events/definitions", tenantControl((*Server).defineEvent))
+	ctl(http.MethodGet, "events", tenantControl((*Server).listFiredEvents))
+	ctl(http.MethodGet, "geofences", tenantControl((*Server).listGeofences))
 	ctl(http.MethodGet, "notifications", tenantControl((*Server).listNotifications))
 	ctl(http.MethodPost, "notifications", tenantControl((*Server).createNotification))
 	ctl(http.MethodDelete, "notifications", tenantControl((*Server).clearNotifications))

@@ -42,10 +42,10 @@ func (t *Tenant) PutUser(r UserRecord) error {
 	// the old addresses first.
 	t.delAttr(u, AttrEmail)
 	t.delAttr(u, AttrMsisdn)
+	untracked := u.untracked
 	t.fillUser(u, &r)
-	if r.Untracked {
-		t.leaveSegments(u)
-	}
+	u.untracked = untracked
+	t.setUntracked(u, r.Untracked)
 	return nil
 }
 
@@ -84,17 +84,11 @@ func (t *Tenant) PutDevice(r DeviceRecord) (DeviceRecord, error) {
 	}
 	// Update in place, so the device keeps its place in getDeviceTokens,
 	// and in getDevices unless it changes hands.
-	owner := t.users[r.ExtID]
-	if u := dv.owner; u != nil && u != owner {
-		u.devices = slices.DeleteFunc(u.devices, func(d *device) bool { return d == dv })
-	}
-	if owner != nil && owner != dv.owner {
-		owner.devices = append(owner.devices, dv)
-	}
+	t.setOwner(dv, t.users[r.ExtID])
 	if dv.rec.Token != "" {
 		delete(t.tokens, dv.rec.Token)
 	}
-	dv.rec, dv.owner = r.clone(), owner
+	dv.rec = r.clone()
 	if r.Token != "" {
 		t.tokens[r.Token] = dv
 	}

@@ -14,6 +14,12 @@ type Dataset struct {
 	Devices    []DeviceRecord  `json:"devices"`
 	Segments   []SegmentRecord `json:"segments"`
 	Messages   []MessageRecord `json:"messages"`
+	// EventDefinitions are the app's standard and custom events, in
+	// definition order; Events the events users fired, oldest first;
+	// Geofences the app's geofences. Each is left out when empty.
+	EventDefinitions []EventDefinition `json:"eventDefinitions,omitempty"`
+	Events           []EventRecord     `json:"events,omitempty"`
+	Geofences        []GeofenceRecord  `json:"geofences,omitempty"`
 	// Contacts are the addresses addEmail and addMsisdn registered that no
 	// user has; left out when there are none.
 	Contacts []ContactRecord `json:"contacts,omitempty"`
@@ -128,6 +134,9 @@ type DeviceRecord struct {
 	DeviceModel    string `json:"deviceModel,omitempty"`
 	PushPermitted  bool   `json:"pushPermitted"`
 	Uninstalled    bool   `json:"uninstalled,omitempty"`
+	// Tester marks a test device, which receives the panel's test sends
+	// (addTesters).
+	Tester bool `json:"tester,omitempty"`
 	// InvalidToken marks a token the push services reject: a push to it
 	// is recorded as FAILED with INVALID_TOKEN.
 	InvalidToken bool `json:"invalidToken,omitempty"`

@@ -50,49 +50,75 @@ func (t *Tenant) Devices(extID string, onlyPermitted bool) []DeviceRecord {
 }
 
 // DeviceTokens returns a page of every installation (uninstalled and
-// push-disabled ones included) in a stable order, starting at rank offset,
-// the total, and whether more follow. Ranks shift when devices before
-// offset are removed: walks use DeviceTokensFrom. It costs O(log n + max), whatever the offset. A max of 0 or
-// less gives an empty page; a negative offset counts as 0.
+// push-disabled ones included, those of untracked users left out) in a
+// stable order, starting at rank offset, the total, and whether more
+// follow. Ranks shift when devices before offset are removed: walks use
+// DeviceTokensFrom. It costs O(log n + max) while no user with devices is
+// untracked, O(offset + max) otherwise. A max of 0 or less gives an empty
+// page; a negative offset counts as 0.
 func (t *Tenant) DeviceTokens(offset, max int) (page []DeviceRecord, total int, more bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	max = clampPage(max, t.devList.Len())
+	total = t.devList.Len() - t.hidden
+	max = clampPage(max, total)
 	page = make([]DeviceRecord, 0, max)
-	more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec.clone()) })
-	return page, t.devList.Len(), more
+	if t.hidden == 0 {
+		more = t.devList.Page(offset, max, func(dv *device) { page = append(page, dv.rec.clone()) })
+		return page, total, more
+	}
+	skip := offset
+	t.devList.from(0, func(dv *device) bool {
+		switch {
+		case hiddenDevice(dv):
+		case skip > 0:
+			skip--
+		case len(page) == max:
+			more = true
+			return false
+		default:
+			page = append(page, dv.rec.clone())
+		}
+		return true
+	})
+	return page, total, more
 }
 
 // DeviceTokensFrom returns a page of every installation (uninstalled and
-// push-disabled ones included) in a stable order, starting at the device
-// numbered from, the number to resume from, the total, and whether more
-// follow. Devices are numbered in the order they were added, from 0; the
-// numbers are never reused. A walk that starts at 0 and resumes each page
-// from next returns every device that exists for the whole walk exactly
+// push-disabled ones included, those of untracked users left out) in a
+// stable order, starting at the device numbered from, the number to
+// resume from, the total, and whether more follow. Devices are numbered
+// in the order they were added, from 0; the numbers are never reused. A
+// walk that starts at 0 and resumes each page from next returns every
+// device that exists (and is not left out) for the whole walk exactly
 // once, whatever is removed or added meanwhile (added ones come at the
 // end). Until the first removal a device's number is its rank, so from is
-// then an ordinary offset. It costs O(log n + n), whatever from is. An n
-// of 0 or less gives an empty page; a negative from counts as 0.
+// then an ordinary offset. It costs O(log n + n), plus the devices of
+// untracked users it steps over, whatever from is. An n of 0 or less
+// gives an empty page; a negative from counts as 0.
 func (t *Tenant) DeviceTokensFrom(from, n int) (page []DeviceRecord, next, total int, more bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	from = max(from, 0)
-	total = t.devList.Len()
+	total = t.devList.Len() - t.hidden
 	if uint64(from) >= uint64(t.devList.nextSeq) {
 		return []DeviceRecord{}, from, total, false
 	}
 	rank := t.devList.afterSeq(uint32(from))
-	n = clampPage(n, total-rank)
+	n = clampPage(n, total)
 	page = make([]DeviceRecord, 0, n)
-	var last *device
-	more = t.devList.Page(rank, n, func(dv *device) {
-		page = append(page, dv.rec)
-		last = dv
-	})
 	next = from
-	if last != nil {
-		next = int(t.devList.seqAt(last.slot)) + 1
-	}
+	t.devList.from(rank, func(dv *device) bool {
+		switch {
+		case hiddenDevice(dv):
+		case len(page) == n:
+			more = true
+			return false
+		default:
+			page = append(page, dv.rec.clone())
+			next = int(t.devList.seqAt(dv.slot)) + 1
+		}
+		return true
+	})
 	return page, next, total, more
 }
 

@@ -24,18 +24,19 @@ const (
 // Netmera's error codes, as they appear in the "code" field of its error
 // envelope.
 const (
-	CodeInternal         = 2001 // internal server error (also seen with HTTP 400)
-	CodeTypeMismatch     = 2004 // field type mismatch
-	CodeInvalidJSON      = 2009 // invalid JSON
-	CodeInvalidAPIKey    = 2010 // API key is invalid
-	CodeMissingParameter = 2020 // missing required parameter
-	CodeInvalidConfig    = 2021 // invalid configuration
-	CodeInboxStatus      = 2001 // what inbox calls answer to a status out of range, with HTTP 400
-	CodeMessageSize      = 2101 // message size exceeds the limit
-	CodeMessageNotFound  = 5003 // message with given messageId could not be found (also: unknown notificationKey)
-	CodeUserNotFound     = 5016 // the user with given identifier is not found
-	CodeQuotaExceeded    = 5022 // service usage quota is exceeded
-	CodeSegmentNotFound  = 5042 // segment not found
+	CodeInternal          = 2001 // internal server error (also seen with HTTP 400)
+	CodeTypeMismatch      = 2004 // field type mismatch
+	CodeInvalidJSON       = 2009 // invalid JSON
+	CodeInvalidAPIKey     = 2010 // API key is invalid
+	CodeMissingParameter  = 2020 // missing required parameter
+	CodeInvalidConfig     = 2021 // invalid configuration
+	CodeInboxStatus       = 2001 // what inbox calls answer to a status out of range, with HTTP 400
+	CodeMessageSize       = 2101 // message size exceeds the limit
+	CodeMessageNotFound   = 5003 // message with given messageId could not be found (also: unknown notificationKey)
+	CodeUserNotFound      = 5016 // the user with given identifier is not found
+	CodeQuotaExceeded     = 5022 // service usage quota is exceeded
+	CodeGeofenceNameTaken = 5024 // geofence name must be unique
+	CodeSegmentNotFound   = 5042 // segment not found
 )
 
 // Error is a failure the Netmera API reports to its client: a numeric code

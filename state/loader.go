@@ -29,6 +29,7 @@ type Loader struct {
 	// the index by installation ID (see AssumeUniqueInstallations).
 	uniqueInstallations bool
 	segments            []positionedSegment // see AddSegment
+	app                 *Dataset            // see AddAppData
 	contacts            []ContactRecord     // see AddContacts
 	notify              *Dataset            // see AddNotificationData
 	finished            bool
@@ -145,6 +146,11 @@ func (l *Loader) AddSegment(r SegmentRecord, members []int32) {
 	l.segments = append(l.segments, positionedSegment{r, members})
 }
 
+// AddAppData hands Finish the app data of d besides its users, devices,
+// segments and messages: its event definitions, fired events and
+// geofences. The Loader keeps d until Finish, which checks them.
+func (l *Loader) AddAppData(d *Dataset) { l.app = d }
+
 // AddContacts adds contacts (see ContactRecord), which Finish loads after
 // the users, whose addresses they must not have. Like AddSegment, it must
 // not be called concurrently, nor after Finish.
@@ -193,13 +199,21 @@ func (l *Loader) Finish(segments []SegmentRecord, messages []MessageRecord) (*Te
 			return nil, fmt.Errorf("messages[%d]: %w", i, err)
 		}
 	}
+	for _, dv := range l.devices {
+		if hiddenDevice(dv) {
+			t.hidden++
+		}
+	}
+	if err := t.loadAppData(l.app); err != nil {
+		return nil, err
+	}
 	if err := t.loadContacts(l.contacts); err != nil {
 		return nil, err
 	}
 	if err := t.loadNotify(l.notify); err != nil {
 		return nil, err
 	}
-	l.users, l.devices, l.segments, l.contacts, l.notify = nil, nil, nil, nil, nil
+	l.users, l.devices, l.segments, l.app, l.contacts, l.notify = nil, nil, nil, nil, nil, nil
 	return t, nil
 }
 

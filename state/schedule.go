@@ -45,6 +45,7 @@ func (t *Tenant) schedule(ev dueEvent) { heap.Push(&t.nt.due, ev) }
 // when nothing is due. It is cheap when nothing is: one look at the
 // soonest event under the read lock.
 func (t *Tenant) ProcessDue() {
+	t.ApplyDueRegistrations()
 	for {
 		t.mu.RLock()
 		due := len(t.nt.due) > 0 && t.nt.due[0].at <= t.now()

@@ -161,6 +161,16 @@ func (l *seqList[T]) Page(offset, n int, fn func(T)) (more bool) {
 	return offset < l.live && l.prefix(slot) < l.live
 }
 
+// from calls fn for the live items from live rank k on, in order, until
+// fn returns false.
+func (l *seqList[T]) from(k int, fn func(T) bool) {
+	for slot := l.slotOfRank(max(k, 0)); slot < len(l.items); slot++ {
+		if l.alive[slot] && !fn(l.items[slot]) {
+			return
+		}
+	}
+}
+
 // All calls fn for every live item in order until fn returns false.
 func (l *seqList[T]) All(fn func(T) bool) {
 	for i, ok := range l.alive {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/netmera-mock/netmera-mock/internal/parallel"
 )
@@ -24,6 +26,13 @@ type Settings struct {
 	// PermanentDeleteOff says the app has not activated permanent deletion in
 	// the panel: deleteUsersPermanently then only untracks the users.
 	PermanentDeleteOff bool
+	// RegisterDelay makes registerUsers requests wait this long before
+	// they are applied, as Netmera applies them asynchronously; 0 applies
+	// them at once.
+	RegisterDelay time.Duration
+	// MaxEvents bounds the fired events the tenant keeps, the oldest going
+	// first; 0 means DefaultMaxEvents.
+	MaxEvents int
 	// CountAddresses counts the emails, MSISDNs and WhatsApp numbers a
 	// request names toward MaxIDs, with its external IDs and device
 	// tokens. Netmera words its limit as external IDs or device tokens
@@ -149,6 +158,26 @@ type Tenant struct {
 	messages map[int64]*MessageRecord
 	msgOrder []int64
 
+	// Event definitions by name and by code, names in definition order;
+	// the events users fired; the geofences, by ascending ID.
+	eventsByName map[string]*EventDefinition
+	eventsByCode map[string]*EventDefinition
+	eventOrder   []string
+	events       eventLog
+	geofences    []GeofenceRecord
+
+	// hidden counts the devices of untracked users, which getDeviceTokens
+	// leaves out.
+	hidden int
+	// pending holds registerUsers requests waiting for their delay, oldest
+	// first; nPending is its length, read without the lock.
+	pending  []pendingBatch
+	nPending atomic.Int64
+	// delay, when delaySet, is the registration delay SetRegisterDelay set,
+	// which wins over the settings' until the state is replaced.
+	delay    time.Duration
+	delaySet bool
+
 	// gen counts write locks taken: it changes whenever the state may have.
 	gen uint64
 	// segmentDefs counts segments defined after load (see fingerprint).
@@ -213,6 +242,7 @@ func NewTenant(d *Dataset, s Settings) (*Tenant, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.AddAppData(d)
 	l.AddContacts(d.Contacts)
 	l.AddNotificationData(d)
 	return l.Finish(d.Segments, d.Messages)
@@ -246,6 +276,11 @@ func (t *Tenant) swap(fresh *Tenant) {
 	t.byEmail, t.byMsisdn, t.byWhatsApp = fresh.byEmail, fresh.byMsisdn, fresh.byWhatsApp
 	t.contacts = fresh.contacts
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
+	t.eventsByName, t.eventsByCode, t.eventOrder = fresh.eventsByName, fresh.eventsByCode, fresh.eventOrder
+	t.events, t.geofences, t.hidden = fresh.events, fresh.geofences, fresh.hidden
+	t.delaySet = false // a delay set through SetRegisterDelay lasts until here
+	t.pending = nil
+	t.nPending.Store(0)
 	t.epoch++
 	t.nt = fresh.nt
 }
@@ -419,8 +454,7 @@ func (t *Tenant) addDevice(r DeviceRecord) error {
 		if !ok {
 			return fmt.Errorf("installation %q: user %q does not exist", r.InstallationID, r.ExtID)
 		}
-		dv.owner = u
-		u.devices = append(u.devices, dv)
+		t.setOwner(dv, u)
 	}
 	dv.slot = t.devList.Append(dv)
 	t.devices[r.InstallationID] = dv
@@ -536,6 +570,7 @@ func (t *Tenant) Export() *Dataset {
 		m.Platforms = slices.Clone(m.Platforms)
 		d.Messages = append(d.Messages, m)
 	}
+	t.exportAppData(d)
 	if t.contacts.len() > 0 {
 		d.Contacts = t.contacts.records()
 	}

@@ -80,11 +80,11 @@ func (t *Tenant) DeleteUsersPermanently(extIDs []string) error {
 		if u == nil { // named twice
 			continue
 		}
-		t.leaveSegments(u)
 		if t.settings.PermanentDeleteOff {
-			u.untracked = true
+			t.setUntracked(u, true)
 			continue
 		}
+		t.leaveSegments(u)
 		t.removeUser(u)
 	}
 	return nil
@@ -109,6 +109,8 @@ func (t *Tenant) leaveSegments(u *user) {
 func (t *Tenant) removeUser(u *user) {
 	t.delAttr(u, AttrEmail)
 	t.delAttr(u, AttrMsisdn)
+	t.setUntracked(u, false) // its devices go: they are hidden no more
+	t.events.dropUser(u.extID)
 	t.setWhatsApp(u, nil)
 	for _, dv := range u.devices {
 		t.devList.Remove(dv.slot)

@@ -115,6 +115,9 @@ func (t *Tenant) Verify() error {
 			return fmt.Errorf("attribute %q is not in attrOrder", code)
 		}
 	}
+	if err := t.verifyAppData(); err != nil {
+		return err
+	}
 	if len(t.attrs) != len(t.attrOrder) {
 		return fmt.Errorf("%d attributes, attrOrder has %d", len(t.attrs), len(t.attrOrder))
 	}

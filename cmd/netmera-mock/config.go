@@ -77,6 +77,7 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.StringVar(&c.server.DeviceTokenShape, "device-token-shape", mockserver.ShapeBoth, "getDeviceTokens entry fields: both, legacy or current")
 	fs.BoolVar(&c.settings.AutoDefine, "auto-define", false, "define unknown profile attributes on first use instead of dropping them")
 	fs.BoolVar(&c.permDelete, "permanent-delete", true, "the app has activated permanent deletion; false: deleteUsersPermanently only untracks users")
+	fs.DurationVar(&c.settings.RegisterDelay, "register-delay", 0, "apply registerUsers requests this long after they are accepted, as Netmera applies them asynchronously (0: at once)")
 	fs.IntVar(&c.settings.MaxIDs, "max-ids", state.DefaultMaxIDs, "unique IDs allowed per request")
 	fs.IntVar(&c.settings.LimitCode, "limit-code", state.CodeInvalidJSON, "Netmera error code of a request over -max-ids")
 	fs.BoolVar(&c.settings.CountAddresses, "count-addresses", false, "count emails, MSISDNs and WhatsApp numbers toward -max-ids too, not only external IDs and device tokens")
@@ -128,6 +129,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (*
 	}
 	if c.users < 0 {
 		return nil, usagef("-users must not be negative")
+	}
+	if c.settings.RegisterDelay < 0 {
+		return nil, usagef("-register-delay must not be negative")
 	}
 	if len(c.forgetSaved) > 0 && c.stateFile == "" {
 		return nil, usagef("-forget-saved needs -state-file")

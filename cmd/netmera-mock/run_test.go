@@ -30,10 +30,10 @@ func TestParseConfig(t *testing.T) {
 		want func(c *config)
 	}{
 		{name: "defaults", want: func(c *config) {}},
-		{name: "flags", args: []string{"-addr", ":9090", "-seed", "7", "-users", "5", "-lenient-os", "-auth-status", "401", "-auto-define", "-permanent-delete=false", "-max-ids", "10", "-limit-code", "2020"},
+		{name: "flags", args: []string{"-addr", ":9090", "-seed", "7", "-users", "5", "-lenient-os", "-auth-status", "401", "-auto-define", "-permanent-delete=false", "-max-ids", "10", "-limit-code", "2020", "-register-delay", "2s"},
 			want: func(c *config) {
 				c.addr, c.seed, c.users, c.server.LenientOS, c.server.AuthStatus = ":9090", 7, 5, true, 401
-				c.settings = state.Settings{AutoDefine: true, PermanentDeleteOff: true, MaxIDs: 10, LimitCode: 2020}
+				c.settings = state.Settings{AutoDefine: true, PermanentDeleteOff: true, MaxIDs: 10, LimitCode: 2020, RegisterDelay: 2 * time.Second}
 				c.permDelete = false
 			}},
 		{name: "channel switches", args: []string{"-count-addresses", "-strict-email", "-strict-whatsapp"},
@@ -85,6 +85,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "stray argument", args: []string{"serve"}},
 		{name: "bad env number", env: map[string]string{"NETMERA_MOCK_USERS": "many"}},
 		{name: "negative users", args: []string{"-users", "-1"}},
+		{name: "negative registration delay", args: []string{"-register-delay", "-1s"}},
 		{name: "-forget-saved without -state-file", args: []string{"-forget-saved", "all"}},
 		{name: "unknown time zone", args: []string{"-time-zone", "Nowhere/Atlantis"}},
 		{name: "time zone offset out of range", env: map[string]string{"NETMERA_MOCK_TIME_ZONE": "+25:00"}},

@@ -31,6 +31,7 @@ var arrayBodies = map[string]string{
 		"(S2 delete-profile-attribute-from-all-users)",
 	"deleteProfileAttributeValue": "netmera4j sends one object here (S5 UserService.java)",
 	"fireEvents":                  "",
+	"addTesters":                  "entries with extId or email (S2 add-test-devices); the fake takes one object too, as the call answers 200 in every case",
 	"sendPushApproval":            "",
 }
 

@@ -338,7 +338,7 @@ func TestValidateRequestNoRoute(t *testing.T) {
 	for _, r := range []*http.Request{
 		newRequest(http.MethodPost, "tagUser", `{}`),               // a typo
 		newRequest(http.MethodGet, "tagUsers", ``),                 // the wrong method
-		newRequest(http.MethodPost, "registerUsers", `[]`),         // answered 501 by the fake
+		newRequest(http.MethodPost, "addPromotionCodes", `[]`),     // a Netmera endpoint the document does not describe
 		httptest.NewRequest(http.MethodGet, "/_mock/health", nil),  // the control API
 		httptest.NewRequest(http.MethodPost, "/rest/3.0/", nil),    // the prefix alone
 		newRequest(http.MethodPost, "tagUsers/extra", `{}`),        // a trailing segment
@@ -484,8 +484,8 @@ func TestValidateResponse(t *testing.T) {
 			}
 		})
 	}
-	if err := v.ValidateResponse(newRequest(http.MethodPost, "registerUsers", ""), 501, nil, nil); !errors.Is(err, ErrNoRoute) {
-		t.Errorf("ValidateResponse(POST registerUsers) = %v, want ErrNoRoute", err)
+	if err := v.ValidateResponse(newRequest(http.MethodPost, "addPromotionCodes", ""), 501, nil, nil); !errors.Is(err, ErrNoRoute) {
+		t.Errorf("ValidateResponse(POST addPromotionCodes) = %v, want ErrNoRoute", err)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/netmera-mock/netmera-mock/clienttest"
@@ -32,6 +33,7 @@ type Defects struct {
 	IgnoreContext     bool   // sends requests with context.Background()
 	TokenOnly         bool   // reads a getDeviceTokens token from "token", never "deviceToken"
 	PlainErrors       bool   // returns Netmera's errors as *PlainError, which is no clienttest.APIError
+	NestedAttributes  bool   // sends an event's attributes in an "attributes" object instead of beside extId and name
 	ClearByUpdate     bool   // "removes" an address or number by updating it to an empty value, which Netmera keeps or stores
 	NumericKey        bool   // sends sendNotification's notificationKey as a JSON number, not a text
 	UnbatchedSends    bool   // sends every ID and token of a SendNotification in one request
@@ -210,18 +212,35 @@ func (c *Client) batches(n int, key func(i int) string) [][2]int {
 // batchesOf splits items, in order, into runs naming at most limit unique
 // keys each (any number with NoBatching).
 func (c *Client) batchesOf(n, limit int, key func(i int) string) [][2]int {
+	return c.batchesMulti(n, limit, func(i int) []string { return []string{key(i)} })
+}
+
+// batchesMulti is batchesOf for items naming several keys each (empty
+// keys count for nothing; keys of different kinds must differ, as "ext:"
+// and "token:" prefixes make them).
+func (c *Client) batchesMulti(n, limit int, keys func(i int) []string) [][2]int {
 	if c.d.NoBatching {
 		limit = math.MaxInt
 	}
 	var out [][2]int
 	start, seen := 0, map[string]bool{}
 	for i := range n {
-		k := key(i)
-		if !seen[k] && len(seen) == limit {
+		fresh := 0
+		ks := keys(i)
+		for j, k := range ks {
+			if k != "" && !seen[k] && !slices.Contains(ks[:j], k) {
+				fresh++
+			}
+		}
+		if len(seen)+fresh > limit && i > start {
 			out = append(out, [2]int{start, i})
 			start, seen = i, map[string]bool{}
 		}
-		seen[k] = true
+		for _, k := range ks {
+			if k != "" {
+				seen[k] = true
+			}
+		}
 	}
 	if n > start || n == 0 {
 		out = append(out, [2]int{start, n})
@@ -250,5 +269,7 @@ var _ interface {
 	clienttest.ApprovalClient
 	clienttest.NotificationClient
 	clienttest.PushResultClient
+	clienttest.RegistrationClient
+	clienttest.EventClient
 	clienttest.InboxClient
 } = (*Client)(nil)

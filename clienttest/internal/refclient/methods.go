@@ -323,6 +323,71 @@ func (c *Client) SendPushApproval(ctx context.Context, messageIDs []int64) error
 	return postArray(ctx, c, "sendPushApproval", entries)
 }
 
+// Registration and untracking.
+
+type registration struct {
+	ExtID       string         `json:"extId,omitempty"`
+	DeviceToken string         `json:"deviceToken,omitempty"`
+	Platform    string         `json:"platform,omitempty"`
+	Email       string         `json:"email,omitempty"`
+	Msisdn      string         `json:"msisdn,omitempty"`
+	Tags        []string       `json:"tags,omitempty"`
+	Profile     map[string]any `json:"profile,omitempty"`
+}
+
+func (c *Client) RegisterUsers(ctx context.Context, regs []clienttest.Registration) error {
+	entries := make([]registration, len(regs))
+	for i, r := range regs {
+		entries[i] = registration(r)
+	}
+	keys := func(i int) []string {
+		r := regs[i]
+		return []string{prefixed("ext:", r.ExtID), prefixed("token:", r.DeviceToken), prefixed("email:", r.Email), prefixed("msisdn:", r.Msisdn)}
+	}
+	for _, b := range c.batchesMulti(len(entries), MaxIDs, keys) {
+		if err := postArray(ctx, c, "registerUsers", entries[b[0]:b[1]]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefixed tells identifiers of different kinds apart for batching; an
+// empty one stays empty, counting for nothing.
+func prefixed(kind, id string) string {
+	if id == "" {
+		return ""
+	}
+	return kind + id
+}
+
+func (c *Client) DeleteUsers(ctx context.Context, extIDs []string) error {
+	return c.list(ctx, "deleteUsers", extIDs)
+}
+
+// Events.
+
+func (c *Client) FireEvents(ctx context.Context, events []clienttest.Event) error {
+	entries := make([]map[string]any, len(events))
+	for i, ev := range events {
+		m := map[string]any{"extId": ev.ExtID, "name": ev.Name}
+		if c.d.NestedAttributes {
+			m["attributes"] = ev.Attributes
+		} else {
+			for k, v := range ev.Attributes {
+				m[k] = v
+			}
+		}
+		entries[i] = m
+	}
+	for _, b := range c.batches(len(events), func(i int) string { return events[i].ExtID }) {
+		if err := postArray(ctx, c, "fireEvents", entries[b[0]:b[1]]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Inbox.
 
 type inboxMessage struct {

@@ -35,6 +35,7 @@ const (
 	CodeMessageNotFound   = 5003 // message with given messageId could not be found (also: unknown notificationKey)
 	CodeUserNotFound      = 5016 // the user with given identifier is not found
 	CodeQuotaExceeded     = 5022 // service usage quota is exceeded
+	CodeGeofenceNotFound  = 5018 // the geofence with given id could not be found
 	CodeGeofenceNameTaken = 5024 // geofence name must be unique
 	CodeSegmentNotFound   = 5042 // segment not found
 )

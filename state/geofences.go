@@ -157,3 +157,12 @@ func (t *Tenant) Geofences() []GeofenceRecord {
 	}
 	return out
 }
+
+// geofenceByID finds a geofence; the caller holds the lock.
+func (t *Tenant) geofenceByID(id int64) (GeofenceRecord, bool) {
+	i, ok := slices.BinarySearchFunc(t.geofences, id, func(g GeofenceRecord, id int64) int { return cmp.Compare(g.ID, id) })
+	if !ok {
+		return GeofenceRecord{}, false
+	}
+	return t.geofences[i], true
+}

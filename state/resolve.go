@@ -468,8 +468,17 @@ func (t *Tenant) resolveDirect(r *resolver) {
 			}
 		}
 	}
-	for _, wp := range tg.WpNumber { // WhatsApp numbers are not modelled: nobody has one
-		r.excl = append(r.excl, exclusion{addr: wp, plat: numPlats, reason: reasonOf(ReasonUnknownAddress)})
+	if len(tg.WpNumber) > 0 {
+		index := t.whatsAppIndex()
+		for _, wp := range tg.WpNumber {
+			users := index[wp]
+			if len(users) == 0 {
+				r.excl = append(r.excl, exclusion{addr: wp, plat: numPlats, reason: reasonOf(ReasonUnknownAddress)})
+			}
+			for _, u := range slices.Clone(users) {
+				named(u)
+			}
+		}
 	}
 	t.commit(r)
 	t.finish(r.n)

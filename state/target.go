@@ -168,6 +168,9 @@ type GeoArea struct {
 	Latitude  float64 `json:"latitude"`
 	Longitude float64 `json:"longitude"`
 	Radius    float64 `json:"radius"`
+	// GeofenceID names a geofence made with geofence/add instead of a
+	// point and a radius: the area is the geofence's circle.
+	GeofenceID int64 `json:"geofenceId,omitempty"`
 }
 
 // Expr is a tag or segment condition. A leaf (Op "") holds one Value: a

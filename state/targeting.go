@@ -52,6 +52,13 @@ type compileOpts struct {
 // lock. Tag existence is checked apart (see missingTag), as it needs a walk.
 func (t *Tenant) compile(tg *Target, o compileOpts) (*matcher, error) {
 	m := &matcher{loc: tg.Location}
+	if l := tg.Location; l != nil && l.GeofenceID != 0 {
+		g, ok := t.geofenceByID(l.GeofenceID)
+		if !ok {
+			return nil, &Error{Kind: KindNotFound, Code: CodeGeofenceNotFound, Message: "The geofence with given id could not be found"}
+		}
+		m.loc = &GeoArea{Latitude: g.Latitude, Longitude: g.Longitude, Radius: g.RadiusMeters / 1000, GeofenceID: g.ID}
+	}
 	if tg.Tag != nil {
 		n := tagNode(*tg.Tag)
 		m.tag = &n
@@ -72,7 +79,7 @@ func (t *Tenant) compile(tg *Target, o compileOpts) (*matcher, error) {
 			m.profile = append(m.profile, n)
 		}
 	}
-	if l := tg.Location; l != nil && (l.Radius < 0 || math.Abs(l.Latitude) > 90 || math.Abs(l.Longitude) > 180) {
+	if l := m.loc; l != nil && (l.Radius <= 0 || math.Abs(l.Latitude) > 90 || math.Abs(l.Longitude) > 180) {
 		return nil, Invalidf(CodeInvalidJSON, "Invalid targeting query: location %v, %v with radius %v km", l.Latitude, l.Longitude, l.Radius)
 	}
 	return m, nil

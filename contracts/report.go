@@ -2,8 +2,8 @@ package contracts
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
+	"github.com/netmera-mock/netmera-mock/internal/junit"
 	"io"
 	"strings"
 	"time"
@@ -159,61 +159,17 @@ func (r Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(out)
 }
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
-}
-
-type junitProperty struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitMessage `xml:"failure"`
-	Skipped   *junitMessage `xml:"skipped"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
-}
-
-func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
-
 // WriteJUnit writes the report as JUnit XML: one testsuite, one testcase
 // per case (classname "contracts.<group>"), failures with every message,
 // skips with their reason, tags in system-out.
 func (r Report) WriteJUnit(w io.Writer) error {
 	p, f, s := r.Counts()
-	suite := junitSuite{Name: "contracts", Tests: p + f + s, Failures: f, Skipped: s, Time: seconds(r.Duration),
-		Timestamp:  r.Started.UTC().Format("2006-01-02T15:04:05"),
-		Properties: []junitProperty{{"target", r.Target}, {"live", fmt.Sprint(r.Live)}, {"prefix", r.Prefix}}}
+	suite := junit.Suite{Name: "contracts", Tests: p + f + s, Failures: f, Skipped: s, Time: junit.Seconds(r.Duration),
+		Timestamp:  junit.Timestamp(r.Started),
+		Properties: []junit.Property{{Name: "target", Value: r.Target}, {Name: "live", Value: fmt.Sprint(r.Live)}, {Name: "prefix", Value: r.Prefix}}}
 	for _, res := range r.Results {
 		group, _, _ := strings.Cut(res.Name, "/")
-		tc := junitCase{Name: res.Name, Classname: "contracts." + group, Time: seconds(res.Duration)}
+		tc := junit.Case{Name: res.Name, Classname: "contracts." + group, Time: junit.Seconds(res.Duration)}
 		tags := make([]string, len(res.Tags))
 		for i, t := range res.Tags {
 			tags[i] = string(t)
@@ -225,21 +181,12 @@ func (r Report) WriteJUnit(w io.Writer) error {
 			if len(res.Failures) > 0 {
 				first, _, _ = strings.Cut(res.Failures[0], "\n")
 			}
-			tc.Failure = &junitMessage{Message: first, Type: "contract", Text: strings.Join(res.Failures, "\n\n")}
+			tc.Failure = &junit.Message{Message: first, Type: "contract", Text: strings.Join(res.Failures, "\n\n")}
 		case StatusSkip:
-			tc.Skipped = &junitMessage{Message: res.Reason}
+			tc.Skipped = &junit.Message{Message: res.Reason}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	out := junitSuites{Name: "netmera-mock contracts", Tests: suite.Tests, Failures: f, Skipped: s, Time: suite.Time, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return junit.Write(w, junit.Suites{Name: "netmera-mock contracts", Tests: suite.Tests, Failures: f, Skipped: s, Time: suite.Time,
+		Suites: []junit.Suite{suite}})
 }

@@ -28,7 +28,7 @@ func TestRoutesMatchDocument(t *testing.T) {
 	slices.Sort(documented)
 	h := MustHarness(t, mockserver.Options{})
 	if diff := cmp.Diff(documented, h.Server.Routes()); diff != "" {
-		t.Errorf("operations of contracts/openapi.yaml (-) against Server.Routes() (+):\n%s", diff)
+		t.Errorf("operations of the OpenAPI document (-) against Server.Routes() (+):\n%s", diff)
 	}
 }
 

@@ -37,7 +37,7 @@
 # Environment:
 #   IMAGE             tag to build (default localhost/netmera-mock:latest)
 #   VERSION           version stamped in (default `git describe --tags --always --dirty`)
-#   MAX_IMAGE_BYTES   size limit, exclusive (default 15 MiB = 15728640)
+#   MAX_IMAGE_BYTES   size limit, exclusive (default 20 MiB = 20971520)
 #   HEALTHY_TIMEOUT   seconds to wait for healthy (default 60)
 #   COMPOSE_VERSION   Docker Compose built from the module proxy when no
 #                     `docker compose` exists (default v5.6.0)
@@ -51,7 +51,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 
 IMAGE=${IMAGE:-localhost/netmera-mock:latest}
-MAX_IMAGE_BYTES=${MAX_IMAGE_BYTES:-15728640}
+MAX_IMAGE_BYTES=${MAX_IMAGE_BYTES:-20971520}
 HEALTHY_TIMEOUT=${HEALTHY_TIMEOUT:-60}
 COMPOSE_VERSION=${COMPOSE_VERSION:-v5.6.0}
 COMPOSE_UP=${COMPOSE_UP:-1}

@@ -97,13 +97,14 @@ type Funcs struct {
 	// The methods of PushResultClient.
 	GetPushStats   func(ctx context.Context, notificationKey int64) (PushStats, error)
 	AllPushResults func(ctx context.Context, q PushResultQuery) ([]PushResult, error)
-	// The method of EventClient.
-	FireEvents func(ctx context.Context, events []Event) error
 
 	// The methods of InboxClient.
 	GetAllInbox       func(ctx context.Context, extID string, status int) ([]InboxMessage, error)
 	GetInboxMessage   func(ctx context.Context, pushInstanceID int64) (msg InboxMessage, found bool, err error)
 	ChangeInboxStatus func(ctx context.Context, extID string, pushInstanceIDs []int64, status int) error
+
+	// The method of EventClient.
+	FireEvents func(ctx context.Context, events []Event) error
 
 	// AsAPIError, when set, reads Netmera's code and text from an error
 	// the client returned, for a client whose errors do not implement

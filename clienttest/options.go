@@ -123,7 +123,9 @@ func WithRegisterDelay(d time.Duration) Option {
 
 // WithCountAddresses counts the emails, MSISDNs and WhatsApp numbers a
 // request names toward the ID limit, not only its external IDs and device
-// tokens (the limit as Netmera words it).
+// tokens: the strictest reading of the limit, which Netmera words as
+// external IDs or device tokens only. addEmail and addMsisdn uploads are
+// never counted.
 func WithCountAddresses() Option { return func(c *config) { c.settings.CountAddresses = true } }
 
 // WithStrictEmail refuses with 2004 an enableMail or disableMail address

@@ -91,8 +91,9 @@ func TestBrokenClientsFailTheirCases(t *testing.T) {
 				"inbox/get-all-status-mask"},
 			exactly: true,
 			want:    []string{"following nextPage until a page has none (1 page(s) were fetched, at least 3 were needed)"}},
-		// The three defects of issue 11, each failing the case that guards
-		// against it and saying what the client did.
+		// Three defects of real clients (a numeric notificationKey, only
+		// getPushResult's first page, unbatched sends), each failing the
+		// case that guards against it and saying what the client did.
 		{name: "notificationKey as a JSON number", defects: refclient.Defects{NumericKey: true},
 			// A client that sends the key as a number sends nothing: every
 			// case that sends fails, each saying why.
@@ -255,16 +256,12 @@ func (stuck) TagUsers(ctx context.Context, _ string, _ []string) error {
 }
 
 func TestWatchdogFailsAHangingCase(t *testing.T) {
-	start := time.Now()
 	res := runSuite(func(baseURL, apiKey string, hc *http.Client) (any, error) {
 		return stuck{refclient.New(baseURL, apiKey, hc, refclient.Defects{})}, nil
 	}, noLive, clienttest.CaseTimeout(200*time.Millisecond))
 	msg := strings.Join(res.messages["tags/tag"], "\n")
 	if !res.failed["tags/tag"] || !strings.Contains(msg, "watchdog: tags/tag did not finish within 200ms") {
 		t.Errorf("tags/tag with a client that hangs: failed=%t, messages:\n%s\nwant a watchdog failure", res.failed["tags/tag"], msg)
-	}
-	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("the run took %v", d)
 	}
 }
 

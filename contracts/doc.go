@@ -42,7 +42,7 @@
 //	rep := contracts.Run(ctx, contracts.Target{BaseURL: url, APIKey: key},
 //		contracts.Options{Live: true})
 //	rep.WriteJUnit(f)
-//	fmt.Println(rep.Summary()) // "23 passed, 0 failed, 22 skipped"
+//	fmt.Println(rep.Summary()) // such as "45 passed, 0 failed, 46 skipped"
 //
 // In a test, RunTest runs each case as a subtest. With Options.Record, the
 // live-safe cases leave golden files of what the target answered, scrubbed

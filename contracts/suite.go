@@ -21,7 +21,10 @@ const (
 	// LiveSafe cases may run against a real Netmera app. They write only
 	// to identifiers that start with the run's prefix (Check.ID), read
 	// app-wide lists without changing them, undo what they did (see
-	// Check.Cleanup) and never delete data they did not create.
+	// Check.Cleanup) and never delete data they did not create. A few
+	// leave what the API cannot undo: notification definitions, and
+	// sends to the run's own users or to addresses that reach no one
+	// (docs/contracts.md names those cases).
 	LiveSafe Tag = "live-safe"
 	// MockOnly cases need netmera-mock: its /_mock control API, the
 	// documentation examples it is seeded with (id1, segment 5883…), or

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/netmera-mock/netmera-mock/state"
 )
@@ -236,6 +237,9 @@ func size(b []byte) string {
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) { // never half a character
+		n--
 	}
 	return s[:n] + "…"
 }

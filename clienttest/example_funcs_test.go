@@ -134,7 +134,10 @@ func ExampleFuncs() {
 	srv := clienttest.NewServer(t)
 	ctx := context.Background()
 
-	c, _ := factory(srv.URL, srv.APIKey, srv.Client)
+	c, err := factory(srv.URL, srv.APIKey, srv.Client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	f := c.(clienttest.Funcs)
 	if err := f.TagUsers(ctx, "VIP", []string{"id1", "id2"}); err != nil {
 		log.Fatal(err)
@@ -144,7 +147,10 @@ func ExampleFuncs() {
 	devices, err := f.GetDevices(ctx, "id1", false)
 	fmt.Printf("id1's devices: %+v %v\n", devices, err)
 
-	bad, _ := factory(srv.URL, "wrong-key", srv.Client)
+	bad, err := factory(srv.URL, "wrong-key", srv.Client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	err = bad.(clienttest.Funcs).TagUsers(ctx, "VIP", []string{"id1"})
 	code, text, _ := f.AsAPIError(err)
 	fmt.Printf("with a wrong key: %v, read as code %d, text %q\n", err, code, text)

@@ -132,7 +132,7 @@ func badInputs() []badInput {
 		{name: "segment id past int64", method: http.MethodGet, path: "getSegmentUsers?id=99999999999999999999", header: []string{"X-netmera-os", "IOS"}, status: 400, code: mismatch},
 
 		// Deep nesting.
-		{name: "the issue's 10,000 arrays", path: "deleteProfileAttributeValue", body: deep(10000), status: 400, code: invalid, msg: "nesting deeper than 64 levels"},
+		{name: "10,000 nested arrays", path: "deleteProfileAttributeValue", body: deep(10000), status: 400, code: invalid, msg: "nesting deeper than 64 levels"},
 		{name: "65 levels", path: "setProfileAttributes", body: deep(65), status: 400, code: invalid, msg: "nesting deeper than 64 levels"},
 		{name: "a deep tag", path: "tagUsers", body: `{"tag":` + deep(5000) + `,"extIds":["id1"]}`, status: 400, code: invalid, msg: "nesting deeper"},
 		{name: "deep objects", path: "enablePush", body: strings.Repeat(`{"a":`, 1000) + "1" + strings.Repeat("}", 1000), status: 400, code: invalid, msg: "nesting deeper"},

@@ -4,8 +4,9 @@ import (
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
-// setChannel is enableMail, disableMail, enableSms and disableSms: the
-// body names users by external ID, by address, or both.
+// setChannel is enableMail, disableMail, enableSms, disableSms,
+// enableWhatsApp and disableWhatsApp: the body names users by external
+// ID, by address, or both.
 func (s *Server) setChannel(ids, addresses string, set func(t *state.Tenant, extIDs, addresses []string) error) apiFunc {
 	return func(t *state.Tenant, c *call) (any, error) {
 		o, err := c.object()

@@ -150,7 +150,8 @@ func (s *Server) controlAllowed(w http.ResponseWriter, r *http.Request) bool {
 
 // controlFunc is one control endpoint acting on the caller's tenant,
 // named by X-netmera-api-key as on the API. It returns the status and body
-// to answer; an error answers 400 as a problem detail.
+// to answer; an error answers a problem detail: 404 for a notFound, 409
+// for a conflict, 501 for a notImplementedError, 400 for any other.
 type controlFunc func(s *Server, r *http.Request, t *state.Tenant, id string) (int, any, error)
 
 // tenantControl adapts a control endpoint: it finds the caller's tenant

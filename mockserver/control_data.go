@@ -80,7 +80,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		before := s.store.Total()
 		if err := s.store.ResetAll(); err != nil {
 			s.log.Error("reset failed", "err", err)
-			writeError(w, err, s.opts.AuthStatus)
+			writeProblem(w, r, http.StatusInternalServerError, "Resetting every tenant failed: "+err.Error())
 			return
 		}
 		s.released(before)

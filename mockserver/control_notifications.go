@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -215,6 +216,9 @@ func (s *Server) advanceClock(r *http.Request, t *state.Tenant, _ string) (int, 
 	case req.MS != nil && req.By != "":
 		return 0, nil, errors.New("give by or ms, not both")
 	case req.MS != nil:
+		if *req.MS < 0 || *req.MS > math.MaxInt64/int64(time.Millisecond) {
+			return 0, nil, fmt.Errorf("ms must be from 0 to %d, not %d", math.MaxInt64/int64(time.Millisecond), *req.MS)
+		}
 		d = time.Duration(*req.MS) * time.Millisecond
 	case req.By != "":
 		var err error
@@ -224,16 +228,32 @@ func (s *Server) advanceClock(r *http.Request, t *state.Tenant, _ string) (int, 
 	default:
 		return 0, nil, errors.New(`by or ms is required: {"by":"2h"}`)
 	}
+	if now := t.Clock().Now; now.Add(d).After(maxClock) {
+		return 0, nil, fmt.Errorf("advancing the clock from %s by %v would take it past %s", now.Format(time.RFC3339), d, maxClock.Format(time.RFC3339))
+	}
 	if err := t.AdvanceClock(d); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, viewClock(t.Clock()), nil
 }
 
-// parseTime reads an RFC 3339 time or epoch milliseconds.
+// The times a tenant's clock may be set or advanced to: those a JSON time
+// can carry (years 1 to 9999). A clock past them could not be shown, and
+// its epoch milliseconds would overflow as it ran on.
+var (
+	minClock = time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)
+	maxClock = time.Date(9999, time.December, 31, 23, 59, 59, 999e6, time.UTC)
+)
+
+// parseTime reads an RFC 3339 time or epoch milliseconds, between
+// minClock and maxClock.
 func parseTime(s string) (time.Time, error) {
 	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms).UTC(), nil
+		at := time.UnixMilli(ms).UTC()
+		if at.Before(minClock) || at.After(maxClock) {
+			return time.Time{}, fmt.Errorf("%d epoch milliseconds is outside the years 1 to 9999", ms)
+		}
+		return at, nil
 	}
 	at, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -246,7 +266,7 @@ func parseTime(s string) (time.Time, error) {
 // Netmera writes a ttl ("15d").
 func parseDuration(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
-		if n, err := strconv.Atoi(days); err == nil && n >= 0 {
+		if n, err := strconv.ParseInt(days, 10, 64); err == nil && n >= 0 && n <= math.MaxInt64/int64(24*time.Hour) {
 			return time.Duration(n) * 24 * time.Hour, nil
 		}
 	}

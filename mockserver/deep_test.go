@@ -39,8 +39,8 @@ func tree(depth int) string {
 // deepest is the deepest nesting a body may have (jsonvalue's default).
 const deepest = 64
 
-// TestDeepNesting sends the issue's reproduction (10,000 nested arrays,
-// 20 KB) and bodies nested just under the limit. Over the limit, the
+// TestDeepNesting sends a body of 10,000 nested arrays (20 KB) and
+// bodies nested just under the limit. Over the limit, the
 // answer is a cheap 400 2009 saying so, before any schema work; under
 // it, the body is valid JSON and answered as any other, and a refused
 // or skipped value changes nothing.
@@ -56,7 +56,7 @@ func TestDeepNesting(t *testing.T) {
 		want   *envelope // nil: 200 with no body
 	}{
 		// Over the limit.
-		{name: "the issue's 10,000 arrays", path: "deleteProfileAttributeValue", body: nested(10000, ""), status: 400, want: &tooDeep},
+		{name: "10,000 nested arrays", path: "deleteProfileAttributeValue", body: nested(10000, ""), status: 400, want: &tooDeep},
 		{name: "a deep tag", path: "tagUsers", body: `{"tag":` + nested(10000, `"x"`) + `,"extIds":["id1"]}`, status: 400, want: &tooDeep},
 		{name: "a deep tag to untag", path: "untagUsers", body: `{"tag":` + nested(10000, `"VIP"`) + `,"extIds":["id1"]}`, status: 400, want: &tooDeep},
 		{name: "a deep value", path: "deleteProfileAttributeValue", body: `[{"key":"lastVisitedProducts","value":` + nested(5000, `"shirt"`) + `}]`, status: 400, want: &tooDeep},
@@ -101,8 +101,8 @@ func TestDeepNesting(t *testing.T) {
 // BenchmarkDeepBodies measures bodies nested 8, 16, 32 levels and just
 // under the limit, through the whole server: time per request should
 // grow with the body's size, in step with the depth (kin-openapi's schema
-// walk used to grow with its square), and the issue's 10,000 arrays show
-// the price of a refusal.
+// walk used to grow with its square), and 10,000 nested arrays show the
+// price of a refusal.
 func BenchmarkDeepBodies(b *testing.B) {
 	srv := benchSmall(b)
 	cases := []struct {

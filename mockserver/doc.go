@@ -26,9 +26,10 @@
 //
 // Options carry the fidelity switches (the status of a bad key, lenient
 // segment headers, single objects where arrays are documented, the shape
-// of getDeviceTokens entries) and the server's own settings; what a tenant
-// enforces on its data is in state.Settings. docs/fidelity.md lists every
-// choice the fake makes where Netmera's documentation is silent.
+// of getDeviceTokens entries, the strict form of updateWhatsApp) and the
+// server's own settings; what a tenant enforces on its data is in
+// state.Settings. docs/fidelity.md lists every choice the fake makes where
+// Netmera's documentation is silent.
 //
 // The package imports no test code: the OpenAPI document and its index are
 // parsed once per process (internal/spec), so a server is cheap to make,

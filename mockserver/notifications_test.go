@@ -267,6 +267,38 @@ func TestBulkFilters(t *testing.T) {
 	})
 }
 
+// TestClockBounds sets and advances the clock past what it can show:
+// each is refused with 400 and leaves the clock where it was, which GET
+// /_mock/clock still shows.
+func TestClockBounds(t *testing.T) {
+	t.Parallel()
+	h := MustHarness(t, mockserver.Options{})
+	wantControl(t, "PUT /_mock/clock", h.Do(t, http.MethodPut, "/_mock/clock", `{"now":"9999-12-01T00:00:00Z","frozen":true}`))
+	tests := []struct {
+		name, method, path, body string
+	}{
+		{"epoch ms past the year 9999", http.MethodPut, "/_mock/clock", `{"now":9223372036854775807,"frozen":true}`},
+		{"epoch ms before the year 1", http.MethodPut, "/_mock/clock", `{"now":-9223372036854775808}`},
+		{"ms that overflow a duration", http.MethodPost, "/_mock/clock/advance", `{"ms":9223372036854775807}`},
+		{"days that overflow a duration", http.MethodPost, "/_mock/clock/advance", `{"by":"99999999999d"}`},
+		{"an advance past the year 9999", http.MethodPost, "/_mock/clock/advance", `{"by":"31d"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			call := tt.method + " " + tt.path + " " + tt.body
+			wantProblemStatus(t, call, h.Do(t, tt.method, tt.path, tt.body), http.StatusBadRequest, tt.path)
+			var clock struct {
+				Now    string
+				Frozen bool
+			}
+			wantJSON(t, "GET /_mock/clock after "+call, h.Do(t, http.MethodGet, "/_mock/clock", ""), &clock)
+			if clock.Now != "9999-12-01T00:00:00Z" || !clock.Frozen {
+				t.Errorf("the clock after %s = %+v, want 9999-12-01T00:00:00Z, frozen", call, clock)
+			}
+		})
+	}
+}
+
 // TestScheduledSendWithTheClock: a scheduled send waits for the tenant's
 // clock, which the control API moves; nothing sleeps.
 func TestScheduledSendWithTheClock(t *testing.T) {

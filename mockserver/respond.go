@@ -60,7 +60,7 @@ func writeJSONType(w http.ResponseWriter, status int, contentType string, v any)
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false) // nextPage URLs keep their "&"
 	if err := enc.Encode(v); err != nil {
-		status = http.StatusInternalServerError
+		status, contentType = http.StatusInternalServerError, "application/json"
 		buf.Reset()
 		buf.WriteString(`{"code":2001,"error":"An unexpected error occurred. Retry later."}` + "\n")
 	}

@@ -82,8 +82,9 @@ const DefaultJournalSize = 1000
 // Values of Options.SingleObject.
 const (
 	// SingleObjectAuto accepts a single object only where a real client
-	// sends one or Netmera documents no validation (deleteProfileAttributes,
-	// deleteProfileAttributeValue), and refuses it elsewhere with 2009.
+	// sends one (deleteProfileAttributeValue) or Netmera documents no
+	// validation or 200 in every case (deleteProfileAttributes,
+	// addTesters), and refuses it elsewhere with 2009.
 	SingleObjectAuto   = "auto"
 	SingleObjectAccept = "accept"
 	SingleObjectReject = "reject"

@@ -20,8 +20,8 @@ func tooLongEach(field string, max, got int) envelope {
 
 // TestValueLimits sends every write a value over one of its limits: each
 // is refused whole with 2004 naming the field and the limit, and changes
-// nothing. The first case is the issue's: a 1 MB tag on 200 users, which
-// made the state export 210 MB.
+// nothing. The first case is a 1 MB tag on 200 users, which once made
+// the state export 210 MB.
 func TestValueLimits(t *testing.T) {
 	t.Parallel()
 	h := MustHarness(t, mockserver.Options{})

@@ -71,12 +71,8 @@ func (s *Server) serveAPI(x *exchange, r *http.Request) {
 		return
 	}
 	h := ep.methods[r.Method]
-	switch {
-	case h == nil:
+	if h == nil {
 		s.methodNotAllowed(x, r, ep)
-		return
-	case h.flags&notServed != 0:
-		s.notImplemented(x, r)
 		return
 	}
 

@@ -20,8 +20,8 @@
 // is read once and bounded, a fault rule may answer instead, the route is
 // found, the body is parsed once and validated against the OpenAPI
 // document, and the endpoint acts on the tenant. Errors are answered in
-// Netmera's envelope {"code":…,"error":"…"}; framework answers (404, 405,
-// 501) are RFC 9457 problem details. Requests of a known tenant are
+// Netmera's envelope {"code":…,"error":"…"}; framework answers (404, 405)
+// are RFC 9457 problem details. Requests of a known tenant are
 // journaled; GET /_mock/requests reads them back.
 //
 // Options carry the fidelity switches (the status of a bad key, lenient

@@ -103,10 +103,6 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "targeting/count", s.targetingCount, objectBody)
 	s.handle(http.MethodPost, "targeting/count-batch", s.targetingCountBatch, objectBody)
 
-	// Netmera endpoints the fake does not implement yet answer 501.
-	for _, ep := range notImplemented {
-		s.handle(ep.method, ep.path, nil, notServed)
-	}
 }
 
 // controlRoutes lists the control API under /_mock/, one line per
@@ -175,7 +171,6 @@ const (
 	arrayBody                          // a JSON array body
 	oneObjectOK                        // with arrayBody: the auto policy takes a single object
 	osHeaderRequired                   // X-netmera-os: IOS or ANDROID
-	notServed                          // known to Netmera, not implemented: 501
 )
 
 // endpoint is one path under /rest/3.0/ with its methods.
@@ -200,14 +195,12 @@ func (s *Server) handle(method, name string, fn apiFunc, f flags) {
 }
 
 // Routes returns "METHOD /path" for every Netmera endpoint the server
-// implements, sorted; endpoints answering 501 are left out.
+// implements, sorted.
 func (s *Server) Routes() []string {
 	var out []string
 	for _, ep := range s.api {
-		for m, h := range ep.methods {
-			if h.flags&notServed == 0 {
-				out = append(out, m+" "+ep.path)
-			}
+		for m := range ep.methods {
+			out = append(out, m+" "+ep.path)
 		}
 	}
 	slices.Sort(out)

@@ -22,10 +22,12 @@ import (
 const controlPrefix = "/_mock/"
 
 // DefaultSeedUsers is how many users POST /_mock/seed generates when the
-// body names no size, and MaxSeedUsers the most it generates.
+// body names no size, and DefaultMaxSeedUsers the most it generates unless
+// Options.MaxSeedUsers says otherwise: about 5 GB of memory and 15 s of
+// one core, so that a typo in a request cannot take the machine.
 const (
-	DefaultSeedUsers = 1000
-	MaxSeedUsers     = 100_000_000
+	DefaultSeedUsers    = 1000
+	DefaultMaxSeedUsers = 2_000_000
 )
 
 type healthResponse struct {

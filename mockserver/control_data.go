@@ -172,8 +172,8 @@ func (s *Server) seed(r *http.Request, t *state.Tenant, _ string) (int, any, err
 	if req.Users != nil {
 		spec.Users = *req.Users
 	}
-	if spec.Users < 0 || spec.Users > MaxSeedUsers { // named as the body names it
-		return 0, nil, fmt.Errorf("users must be between 0 and %d", MaxSeedUsers)
+	if spec.Users < 0 || spec.Users > s.opts.MaxSeedUsers { // named as the body names it
+		return 0, nil, fmt.Errorf("users must be between 0 and %d (-max-seed-users, Options.MaxSeedUsers)", s.opts.MaxSeedUsers)
 	}
 	if s.opts.Seeder == nil {
 		return 0, nil, notImplementedError("this server has no seeder: it was made without mockserver.Options.Seeder")

@@ -341,6 +341,7 @@ func TestControlRejects(t *testing.T) {
 		{"messages", "taken ID", `{"messageId":7,"title":"x"}`, "twice"},
 		{"messages", "unknown status", `{"title":"x","status":"SENT"}`, "SENT"},
 		{"seed", "negative users", `{"seed":2,"users":-1}`, "users"},
+		{"seed", "more users than the server allows", `{"seed":2,"users":2000001}`, "max-seed-users"},
 		{"seed", "unknown field", `{"seed":2,"tenants":3}`, "tenants"},
 		{"seed", "not JSON", `seed=2`, ""},
 	}
@@ -359,6 +360,24 @@ func TestControlRejects(t *testing.T) {
 				t.Errorf("%s as %s changed the tenant of %s", call, testKey, otherKey)
 			}
 		})
+	}
+}
+
+// TestSeedUsersBound: Options.MaxSeedUsers is the most users one seed
+// request may ask for, and a request over it changes nothing.
+func TestSeedUsersBound(t *testing.T) {
+	t.Parallel()
+	h := MustHarness(t, mockserver.Options{MaxSeedUsers: 30})
+	before := h.MustState(t, testKey)
+	r := h.Do(t, http.MethodPost, "/_mock/seed", `{"seed":2,"users":31}`)
+	wantProblemStatus(t, "seed of 31 users", r, http.StatusBadRequest, "/_mock/seed")
+	h.wantUnchanged(t, "seed of 31 users", before)
+	var seeded struct {
+		Counts state.Counts `json:"counts"`
+	}
+	h.control(t, testKey, http.MethodPost, "/_mock/seed", `{"seed":2,"users":30}`, http.StatusOK, &seeded)
+	if seeded.Counts.Users < 30 {
+		t.Errorf("seed of 30 users gave %+v", seeded.Counts)
 	}
 }
 

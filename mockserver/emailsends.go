@@ -89,8 +89,13 @@ func (s *Server) sendEmailWithAttachment(t *state.Tenant, c *call) (any, error) 
 	return emptyObject{}, nil
 }
 
-// maxFormField bounds a text field of the form.
-const maxFormField = 64 << 10
+// maxFormField bounds a text field of the form, and maxAttachments the
+// files of one request: a body of thousands of empty files would
+// otherwise keep thousands of records in the capture.
+const (
+	maxFormField   = 64 << 10
+	maxAttachments = 100
+)
 
 // readAttachmentForm reads the form's fields: every mailAttachment part
 // is a file (its name, type, size and digest are kept); other parts are
@@ -107,6 +112,9 @@ func readAttachmentForm(mr *multipart.Reader) (state.EmailAttachmentSend, error)
 		}
 		switch p.FormName() {
 		case fieldAttachment:
+			if len(req.Attachments) == maxAttachments {
+				return req, state.Invalidf(state.CodeInvalidJSON, "Too many attachments: at most %d files per request", maxAttachments)
+			}
 			h := sha256.New()
 			n, err := io.Copy(h, p)
 			if err != nil {

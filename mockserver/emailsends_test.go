@@ -255,6 +255,10 @@ func TestEmailSendRefusals(t *testing.T) {
 		many[i] = fmt.Sprintf("nobody-%d", i)
 	}
 	manyJSON, _ := json.Marshal(many)
+	files := make([]file, 101) // empty files: many records, few bytes
+	for i := range files {
+		files[i] = file{"mailAttachment", fmt.Sprintf("f%d.txt", i), "text/plain", nil}
+	}
 	tests := []struct {
 		name, path, body string
 		form             *multi
@@ -305,6 +309,8 @@ func TestEmailSendRefusals(t *testing.T) {
 		{name: "over 10 MB", path: "sendEmailWithAttachment", form: &multi{[]string{"to", "john.brown@example.com", "notificationKey", "12"},
 			[]file{{"mailAttachment", "a.csv", "text/csv", make([]byte, 6<<20)}, {"mailAttachment", "b.csv", "text/csv", make([]byte, 4<<20+1)}}},
 			want: envelope{2101, fmt.Sprintf("Attachments exceed the 10 MB limit: %d bytes", 10<<20+1)}},
+		{name: "101 files", path: "sendEmailWithAttachment", form: &multi{[]string{"to", "john.brown@example.com", "notificationKey", "12"}, files},
+			want: envelope{2009, "Too many attachments: at most 100 files per request"}},
 		{name: "over the server's body limit", path: "sendEmailWithAttachment", form: &multi{[]string{"to", "john.brown@example.com", "notificationKey", "12"},
 			[]file{{"mailAttachment", "a.csv", "text/csv", make([]byte, 16<<20)}}},
 			want: envelope{2009, fmt.Sprintf("Request body is larger than %d bytes", 16<<20)}},

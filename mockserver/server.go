@@ -70,6 +70,10 @@ type Options struct {
 	// pass a fixtures.Seeder's Reseed. Without it, POST /_mock/seed
 	// answers 501.
 	Seeder func(SeedSpec) state.SeedFunc
+	// MaxSeedUsers bounds the users one POST /_mock/seed may ask for; 0
+	// means DefaultMaxSeedUsers. The users of the server's own start are
+	// not bounded by it.
+	MaxSeedUsers int
 }
 
 // SeedSpec is the body of POST /_mock/seed: a new seed and sizes for the
@@ -152,6 +156,9 @@ func New(store *state.Store, opts Options) (*Server, error) {
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 16 << 20
+	}
+	if opts.MaxSeedUsers <= 0 {
+		opts.MaxSeedUsers = DefaultMaxSeedUsers
 	}
 	log := opts.Logger
 	if log == nil {

@@ -68,6 +68,7 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.Var(&c.apiKeys, "api-key", "a `key` accepted in X-netmera-api-key, one tenant each (repeatable, or comma-separated; default "+DefaultAPIKey+")")
 	fs.Int64Var(&c.seed, "seed", 1, "fixtures seed: the same seed gives the same data, byte for byte")
 	fs.IntVar(&c.users, "users", 1000, "number of generated users per tenant (documentation example users included)")
+	fs.IntVar(&c.server.MaxSeedUsers, "max-seed-users", mockserver.DefaultMaxSeedUsers, "the most users one POST /_mock/seed may generate (-users is not bounded by it)")
 	fs.IntVar(&c.segments, "segments", 0, "number of generated segments (0: the generator's default)")
 	fs.IntVar(&c.messages, "messages", 0, "number of generated messages (0: the generator's default)")
 	fs.StringVar(&c.fixtures, "fixtures", "", "fixtures JSON file loaded on top of the generated data (with -users 0: instead of it)")

@@ -269,7 +269,10 @@ func TestRunFailsClearly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(context.Background(), append([]string{"-users", "0"}, tt.args...), env(nil), io.Discard, io.Discard)
+			// A free port, so that only the error under test can fail the
+			// start (a later -addr wins).
+			args := append([]string{"-users", "0", "-addr", "127.0.0.1:0"}, tt.args...)
+			err := run(context.Background(), args, env(nil), io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("run(%q) = %v, want an error mentioning %q", tt.args, err, tt.want)
 			}

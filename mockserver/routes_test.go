@@ -96,7 +96,7 @@ func TestMethodNotAllowed(t *testing.T) {
 }
 
 // TestDocumentedPathsAreKnown: every operation of Netmera's official
-// reference (its 48) and of the research notes' catalogue is a route of
+// reference (its 48, S1) and of the newer reference pages (S2) is a route of
 // the fake: none answers 404, 405 or 501.
 func TestDocumentedPathsAreKnown(t *testing.T) {
 	t.Parallel()
@@ -115,7 +115,7 @@ func TestDocumentedPathsAreKnown(t *testing.T) {
 		"POST updateWhatsApp", "POST removeWhatsApp", "POST targeting/count", "POST targeting/count-batch",
 		"POST inbox/getAllInbox", "GET inbox/get", "POST inbox/statusChange",
 	}
-	notes := []string{ // netmera-api.md §3, beyond the reference
+	notes := []string{ // S2, beyond S1
 		"POST registerUsers", "POST deleteUsers", "GET getPushCategories", "GET app/events", "GET app/profile-attributes",
 		"POST addTesters", "POST update-live-activity",
 	}

@@ -11,12 +11,12 @@ import (
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
-// TestSeedPage replays every request of the User & Device Management page
-// (shared/reference/seed-user-and-device-management.txt) in the page's
-// order, with its bodies, and checks each answers as the page documents.
+// TestSeedPage replays every request of Netmera's User & Device Management
+// page in the page's order, with its bodies, and checks each answers as
+// the page documents.
 // The page's comments are dropped; the first setProfileAttributes entry
 // lost its profile in the page's text, and {"age":24} is the one the API
-// reference (netmera-api.md §3.1) shows.
+// reference (S1 in docs/fidelity.md) shows.
 func TestSeedPage(t *testing.T) {
 	h := MustHarness(t, mockserver.Options{})
 	steps := []struct {

@@ -300,8 +300,10 @@ NETWORKS+=("$net")
 name="$RUN_ID-fake"
 t=$(date +%s%N)
 CONTAINERS+=("$name")
+# -time-zone: the image has no zone database, so this starts only with
+# the one the binary carries.
 pm run -d --name "$name" --network "$net" --network-alias netmera-mock \
-  -p 127.0.0.1::8080 "$IMAGE" >/dev/null
+  -p 127.0.0.1::8080 "$IMAGE" -time-zone Europe/Istanbul >/dev/null
 healthy_ms=
 deadline=$(( $(date +%s) + HEALTHY_TIMEOUT ))
 while (( $(date +%s) < deadline )); do

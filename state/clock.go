@@ -134,9 +134,9 @@ func zoneOf(s Settings) (*time.Location, error) {
 var fixedOffset = regexp.MustCompile(`^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$`)
 
 // ParseTimeZone reads a Settings.TimeZone: "" is UTC, an IANA name
-// ("Europe/Istanbul") needs the system's zone database (the container
-// image has none), and a fixed offset ("+03:00", "UTC+3", "-0530") works
-// everywhere.
+// ("Europe/Istanbul") needs a zone database (the system's, or the one the
+// netmera-mock binary embeds), and a fixed offset ("+03:00", "UTC+3",
+// "-0530") works everywhere.
 func ParseTimeZone(name string) (*time.Location, error) {
 	if name == "" {
 		return time.UTC, nil

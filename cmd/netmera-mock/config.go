@@ -85,7 +85,7 @@ func serverFlags() (*flag.FlagSet, *config) {
 	fs.BoolVar(&c.settings.StrictEmail, "strict-email", false, "refuse (2004) an enableMail or disableMail address that is not a plain email address, as the newest reference says Netmera does")
 	fs.BoolVar(&c.server.StrictWhatsApp, "strict-whatsapp", false, "updateWhatsApp reads only wpNumber, one number starting with +, as the newest reference says Netmera does")
 	fs.BoolVar(&c.settings.RequireApproval, "require-approval", false, "every bulk send waits for sendPushApproval before it delivers, as with the panel's approval mechanism")
-	fs.StringVar(&c.settings.TimeZone, "time-zone", "", "IANA time zone in which a schedule's local start time is read (default UTC)")
+	fs.StringVar(&c.settings.TimeZone, "time-zone", "", "the app's time zone, in which a schedule's local start time is read: an IANA name (Europe/Istanbul) or an offset (+03:00) (default UTC)")
 	fs.BoolVar(&c.settings.StrictCategories, "strict-categories", false, "refuse a message category name the app does not define (2021) instead of keeping it")
 	fs.IntVar(&c.settings.MaxDeliveries, "max-deliveries", 0, fmt.Sprintf("deliveries kept per tenant (0: %d); past it the oldest finished sends give theirs up (their stats stay)", state.DefaultMaxDeliveries))
 	fs.IntVar(&c.settings.MaxNotifications, "max-notifications", 0, fmt.Sprintf("captured sends kept per tenant (0: %d); past it the oldest finished ones are forgotten", state.DefaultMaxNotifications))

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // -time-zone Europe/Istanbul works in the image, which has no zone database
 )
 
 func main() {

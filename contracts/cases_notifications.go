@@ -239,17 +239,21 @@ func notificationCases() []Case {
 		},
 		{
 			Name: "notifications/scheduled", Tags: []Tag{MockOnly},
-			Doc: "A scheduled bulk send waits for its start on the app's clock, which the control API moves; then it delivers, and not before.",
+			Doc: "A scheduled bulk send waits for its start on the app's clock, in the app's time zone, which the control API moves; then it delivers, and not before.",
 			Why: "it sets the fake's clock (/_mock/clock)",
 			Run: func(ctx context.Context, c *Check) {
 				c.Cleanup(func() { c.Status(c.Do(put, "/_mock/clock", obj{"now": time.Now().UnixMilli()}), http.StatusOK) })
-				c.Status(c.Do(put, "/_mock/clock", obj{"now": "2031-03-01T08:00:00Z", "frozen": true}), http.StatusOK)
+				// The start time is on the app's wall clock, whatever zone the
+				// fake was started in (UTC-12 to UTC+14): 18:00Z the day before
+				// is earlier than 09:00 local in every zone, 28 hours later is
+				// past it in every zone.
+				c.Status(c.Do(put, "/_mock/clock", obj{"now": "2031-02-28T18:00:00Z", "frozen": true}), http.StatusOK)
 				key := sendKey(c, "sendBulkNotification", obj{"message": obj{"title": "Morning", "text": "Good morning", "platforms": arr{"ANDROID"}},
 					"target": obj{"extId": "id1"}, "schedule": obj{"startTime": "2031-03-01T09:00:00"}})
 				if n := notificationOf(c, key); n.Status != "SCHEDULED" || len(n.Deliveries) != 0 {
 					c.Errorf("before its start the send is %s with %d deliveries, want SCHEDULED with none", n.Status, len(n.Deliveries))
 				}
-				c.Status(c.Do(post, "/_mock/clock/advance", obj{"by": "1h"}), http.StatusOK)
+				c.Status(c.Do(post, "/_mock/clock/advance", obj{"by": "28h"}), http.StatusOK)
 				if n := notificationOf(c, key); n.Status != "FINISHED" || !slices.Equal(n.delivered(), []string{"id1 ANDROID"}) {
 					c.Errorf("at its start the send is %s reaching %q, want FINISHED reaching id1's phone", n.Status, n.delivered())
 				}

@@ -28,8 +28,14 @@ type fake struct {
 // mustFake serves the fake, its handler wrapped by wrap when not nil.
 func mustFake(tb testing.TB, wrap func(http.Handler) http.Handler) *fake {
 	tb.Helper()
+	return mustFakeWith(tb, state.Settings{}, wrap)
+}
+
+// mustFakeWith serves the fake with its one app's settings.
+func mustFakeWith(tb testing.TB, settings state.Settings, wrap func(http.Handler) http.Handler) *fake {
+	tb.Helper()
 	seed := fixtures.Seed(fixtures.Options{Seed: 1, Users: 200})
-	store, err := state.NewStore(seed, state.Settings{}, fakeKey)
+	store, err := state.NewStore(seed, settings, fakeKey)
 	if err != nil {
 		tb.Fatalf("state.NewStore(seed 1, 200 users) = %v", err)
 	}
@@ -56,6 +62,23 @@ func TestContracts(t *testing.T) {
 	t.Parallel()
 	f := mustFake(t, nil)
 	contracts.RunTest(t, f.target(), contracts.Options{AllowDestructive: true})
+}
+
+// TestContractsInZones runs the whole suite against apps in the time zones
+// farthest from UTC and one with daylight-saving history: no case may
+// assume the fake keeps UTC, as the image is started elsewhere.
+func TestContractsInZones(t *testing.T) {
+	t.Parallel()
+	for _, zone := range []string{"+14:00", "-12:00", "America/St_Johns"} {
+		t.Run(zone, func(t *testing.T) {
+			t.Parallel()
+			if _, err := state.ParseTimeZone(zone); err != nil {
+				t.Skipf("no zone database here: %v", err)
+			}
+			f := mustFakeWith(t, state.Settings{TimeZone: zone}, nil)
+			contracts.RunTest(t, f.target(), contracts.Options{AllowDestructive: true})
+		})
+	}
 }
 
 // TestLive runs the live-safe cases against a real Netmera app, when

@@ -77,7 +77,9 @@ func ExampleServer_AdvanceClock() {
 	t := &exampleT{}
 	defer t.finish()
 	srv := clienttest.NewServer(t)
-	srv.SetClock(time.Date(2031, 3, 1, 8, 0, 0, 0, time.UTC), true) // 08:00 in the app's zone (UTC), standing still
+	if err := srv.SetClock(time.Date(2031, 3, 1, 8, 0, 0, 0, time.UTC), true); err != nil { // 08:00 in the app's zone (UTC), standing still
+		log.Fatal(err)
+	}
 
 	key := notificationKey(post(srv, "sendBulkNotification", `{"message": {"title": "Good morning", "text": "The sale starts now",
 		"platforms": ["IOS", "ANDROID"]}, "target": {"extId": ["id1", "id_in_my_system_1"]}, "schedule": {"startTime": "2031-03-01T09:00:00"}}`))

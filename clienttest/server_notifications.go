@@ -119,8 +119,9 @@ func (s *Server) Now() time.Time { return s.Tenant().Clock().Now }
 
 // SetClock sets the app's time to at, standing still there when frozen,
 // running on from there otherwise. Scheduled sends that fall due deliver
-// before it returns, so a test of a scheduled campaign never sleeps.
-func (s *Server) SetClock(at time.Time, frozen bool) { s.Tenant().SetClock(at, frozen) }
+// before it returns, so a test of a scheduled campaign never sleeps. A
+// time outside the years 1 to 9999 is an error and changes nothing.
+func (s *Server) SetClock(at time.Time, frozen bool) error { return s.Tenant().SetClock(at, frozen) }
 
 // AdvanceClock moves the app's time forward by d and delivers what falls
 // due; a negative d is an error (set the clock instead).

@@ -146,7 +146,9 @@ func TestServerPushesTo(t *testing.T) {
 func TestServerClockAndClear(t *testing.T) {
 	srv := clienttest.NewServer(t)
 	at := time.Date(2031, 3, 1, 8, 0, 0, 0, time.UTC)
-	srv.SetClock(at, true)
+	if err := srv.SetClock(at, true); err != nil {
+		t.Fatal(err)
+	}
 	if got := srv.Now(); !got.Equal(at) {
 		t.Errorf("Now() = %v after SetClock(%v, frozen), want it", got, at)
 	}
@@ -158,6 +160,9 @@ func TestServerClockAndClear(t *testing.T) {
 	}
 	if err := srv.AdvanceClock(-time.Minute); err == nil {
 		t.Errorf("AdvanceClock(-1m) = nil, want an error")
+	}
+	if err := srv.SetClock(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), true); err == nil {
+		t.Errorf("SetClock(year 10000) = nil, want an error")
 	}
 
 	key, err := srv.Tenant().CreateNotificationDefinition(state.NotificationDefinition{Title: "T", Message: "M", Platforms: []string{"IOS"}}, nil)

@@ -217,7 +217,7 @@ func TestLiveActivity(t *testing.T) {
 // MaxNotifications are forgotten.
 func TestEvictionBoundsMemory(t *testing.T) {
 	tn := MustTenant(t, bigDataset(10), state.Settings{MaxDeliveries: 25, MaxNotifications: 4})
-	tn.SetClock(t0, true)
+	mustSetClock(t, tn, t0, true)
 	var keys []int64
 	for range 6 {
 		keys = append(keys, MustSend(t, tn, androidToAll))

@@ -44,11 +44,29 @@ func (t *Tenant) Clock() ClockInfo {
 // now reads the tenant's clock; the caller holds the lock.
 func (t *Tenant) now() int64 { return t.nt.clock.now() }
 
+// ClockMin and ClockMax bound a tenant's clock: the times a JSON time can
+// carry (years 1 to 9999). A clock past them could not be shown, and its
+// epoch milliseconds would overflow as it ran on.
+var (
+	ClockMin = time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)
+	ClockMax = time.Date(9999, time.December, 31, 23, 59, 59, 999e6, time.UTC)
+)
+
+// clockRangeError says that at is outside ClockMin to ClockMax.
+func clockRangeError(at time.Time) error {
+	return fmt.Errorf("the clock must stay within %s to %s, not %s",
+		ClockMin.Format(time.RFC3339), ClockMax.Format(time.RFC3339), at.Format(time.RFC3339Nano))
+}
+
 // SetClock sets the tenant's time to at: frozen there when frozen is set,
 // otherwise running on from it with the real time. Sends that fall due are
 // delivered before it returns. Setting the clock back delivers nothing
-// again and undoes nothing.
-func (t *Tenant) SetClock(at time.Time, frozen bool) {
+// again and undoes nothing. A time outside ClockMin to ClockMax is
+// refused and the clock is left as it was.
+func (t *Tenant) SetClock(at time.Time, frozen bool) error {
+	if at.Before(ClockMin) || at.After(ClockMax) {
+		return clockRangeError(at)
+	}
 	t.lock()
 	ms := at.UnixMilli()
 	if frozen {
@@ -58,15 +76,25 @@ func (t *Tenant) SetClock(at time.Time, frozen bool) {
 	}
 	t.mu.Unlock()
 	t.ProcessDue()
+	return nil
 }
 
 // AdvanceClock moves the tenant's time forward by d, frozen or not, and
-// delivers what falls due. A negative d is refused: set the clock instead.
+// delivers what falls due. A negative d is refused (set the clock
+// instead), and so is one that would take the clock past ClockMax; the
+// check and the move are one step, so advances made at once cannot pass
+// it together.
 func (t *Tenant) AdvanceClock(d time.Duration) error {
 	if d < 0 {
 		return fmt.Errorf("state: the clock only advances; %v is negative (use SetClock)", d)
 	}
 	t.lock()
+	now := t.nt.clock.now()
+	if limit := ClockMax.UnixMilli(); d.Milliseconds() > limit-now {
+		t.mu.Unlock()
+		return fmt.Errorf("advancing the clock from %s by %v would take it past %s",
+			time.UnixMilli(now).UTC().Format(time.RFC3339), d, ClockMax.Format(time.RFC3339))
+	}
 	if t.nt.clock.frozen {
 		t.nt.clock.at += d.Milliseconds()
 	} else {

@@ -35,7 +35,7 @@ func eventTenant(tb testing.TB, s state.Settings) *state.Tenant {
 	d := smallDataset()
 	d.EventDefinitions = testEvents()
 	tn := MustTenant(tb, d, s)
-	tn.SetClock(time.UnixMilli(1_700_000_000_000), true)
+	mustSetClock(tb, tn, time.UnixMilli(1_700_000_000_000), true)
 	return tn
 }
 

@@ -60,7 +60,9 @@ func buildLoaderTenant(users, devices int) (*state.Tenant, error) {
 	if err != nil {
 		return nil, err
 	}
-	tn.SetClock(t0, true)
+	if err := tn.SetClock(t0, true); err != nil {
+		return nil, err
+	}
 	return tn, nil
 }
 

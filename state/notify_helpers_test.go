@@ -78,7 +78,7 @@ func notifyDataset() *state.Dataset {
 func notifyTenant(tb testing.TB, s state.Settings) *state.Tenant {
 	tb.Helper()
 	tn := MustTenant(tb, notifyDataset(), s)
-	tn.SetClock(t0, true)
+	mustSetClock(tb, tn, t0, true)
 	return tn
 }
 

@@ -201,7 +201,7 @@ func TestRegisterUsersDelay(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	tn := MustTenant(t, smallDataset(), state.Settings{RegisterDelay: 2 * time.Second})
-	tn.SetClock(start, true) // standing still: only AdvanceClock moves it
+	mustSetClock(t, tn, start, true) // standing still: only AdvanceClock moves it
 
 	MustOK(t, "RegisterUsers(late1)", tn.RegisterUsers([]state.Registration{{ExtID: "late1", Msisdn: "+1", Tags: []string{"first"}}}))
 	MustOK(t, "AdvanceClock", tn.AdvanceClock(time.Second))

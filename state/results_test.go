@@ -18,7 +18,7 @@ import (
 func resultTenant(tb testing.TB, n int) *state.Tenant {
 	tb.Helper()
 	tn := MustTenant(tb, bigDataset(n), state.Settings{})
-	tn.SetClock(t0, true)
+	mustSetClock(tb, tn, t0, true)
 	return tn
 }
 

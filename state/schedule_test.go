@@ -1,6 +1,9 @@
 package state_test
 
 import (
+	"math"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +23,11 @@ func statsOf(tb testing.TB, tn *state.Tenant, key int64) state.PushStats {
 func mustAdvance(tb testing.TB, tn *state.Tenant, d time.Duration) {
 	tb.Helper()
 	MustOK(tb, "AdvanceClock", tn.AdvanceClock(d))
+}
+
+func mustSetClock(tb testing.TB, tn *state.Tenant, at time.Time, frozen bool) {
+	tb.Helper()
+	MustOK(tb, "SetClock", tn.SetClock(at, frozen))
 }
 
 func TestScheduledSendWaitsForItsTime(t *testing.T) {
@@ -134,11 +142,11 @@ func TestClock(t *testing.T) {
 	if c := tn.Clock(); c.Frozen || c.Offset != 0 || time.Since(c.Now) > time.Minute {
 		t.Errorf("a new tenant's clock = %+v, want the real time", c)
 	}
-	tn.SetClock(t0, false)
+	mustSetClock(t, tn, t0, false)
 	if c := tn.Clock(); c.Frozen || c.Now.Before(t0) || c.Now.After(t0.Add(time.Minute)) {
 		t.Errorf("after SetClock(t0, running) = %+v, want about t0 and running", c)
 	}
-	tn.SetClock(t0, true)
+	mustSetClock(t, tn, t0, true)
 	mustAdvance(t, tn, 90*time.Second)
 	if c := tn.Clock(); !c.Frozen || !c.Now.Equal(t0.Add(90*time.Second)) {
 		t.Errorf("frozen and advanced = %+v, want frozen at t0+90s", c)
@@ -148,11 +156,54 @@ func TestClock(t *testing.T) {
 	}
 }
 
+// TestClockBounds: the clock stays within the years 1 to 9999 whatever it
+// is asked, and a refused call leaves it where it was.
+func TestClockBounds(t *testing.T) {
+	tn := MustTenant(t, notifyDataset(), state.Settings{})
+	near := state.ClockMax.Add(-time.Hour).Truncate(time.Millisecond)
+	mustSetClock(t, tn, near, true)
+	for _, tt := range []struct {
+		name string
+		call func() error
+	}{
+		{"set past the year 9999", func() error { return tn.SetClock(state.ClockMax.Add(time.Millisecond), true) }},
+		{"set before the year 1", func() error { return tn.SetClock(state.ClockMin.Add(-time.Millisecond), false) }},
+		{"advance past the year 9999", func() error { return tn.AdvanceClock(2 * time.Hour) }},
+		{"advance by the longest duration", func() error { return tn.AdvanceClock(time.Duration(math.MaxInt64)) }},
+	} {
+		if err := tt.call(); err == nil {
+			t.Errorf("%s succeeded, want an error", tt.name)
+		}
+		if c := tn.Clock(); !c.Now.Equal(near) || !c.Frozen {
+			t.Errorf("after %s the clock = %+v, want frozen at %v", tt.name, c, near)
+		}
+	}
+	mustSetClock(t, tn, state.ClockMax, true)
+	mustSetClock(t, tn, state.ClockMin, true)
+
+	// Advances made at once: each checks and moves under one lock, so
+	// together they stop at the bound rather than pass it.
+	mustSetClock(t, tn, near, true)
+	var wg sync.WaitGroup
+	var moved atomic.Int32
+	for range 8 {
+		wg.Go(func() {
+			if tn.AdvanceClock(25*time.Minute) == nil {
+				moved.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if got := tn.Clock().Now; moved.Load() != 2 || !got.Equal(near.Add(50*time.Minute)) {
+		t.Errorf("8 advances of 25m from an hour before the bound: %d moved the clock to %v, want 2 to %v", moved.Load(), got, near.Add(50*time.Minute))
+	}
+}
+
 // TestLazyDueOnRead checks that a send due by a running clock is
 // delivered when results are read, with no call to move the clock.
 func TestLazyDueOnRead(t *testing.T) {
 	tn := MustTenant(t, notifyDataset(), state.Settings{})
-	tn.SetClock(t0, false) // running from t0
+	mustSetClock(t, tn, t0, false) // running from t0
 	key := MustSend(t, tn, `{"message":{"title":"T","text":"x","platforms":["ANDROID"]},"target":{"tag":"Casual"},
 		"schedule":{"startTime":"2024-06-01T12:00:01"}}`)
 	deadline := time.Now().Add(5 * time.Second)

@@ -139,6 +139,12 @@ func (t *Tenant) bulkContent(msg BulkMessage) (*content, error) {
 	if msg.Text == "" {
 		return nil, ErrMissing("text")
 	}
+	// The title and text are held to the limits of the message that stands
+	// for a send awaiting approval, so that it loads again from the state
+	// file.
+	if err := t.settings.limits().message(&MessageRecord{Title: msg.Title, Text: msg.Text, Platforms: msg.Platforms}); err != nil {
+		return nil, err
+	}
 	if msg.IconURL == "" && (slices.Contains(msg.Platforms, PlatformChrome) || slices.Contains(msg.Platforms, PlatformFirefox)) {
 		return nil, Invalidf(CodeMissingParameter, "iconUrl is required when platforms include CHROME or FIREFOX")
 	}

@@ -50,6 +50,8 @@ func TestSendBulkRefusals(t *testing.T) {
 		{"live activity without group", `{` + msg + `,"target":{"sendToAll":true},"type":"LIVE_ACTIVITY"}`, state.CodeMissingParameter},
 		{"1001 external IDs", `{` + msg + `,"target":{"extId":[` + strings.Join(many, ",") + `]}}`, state.CodeInvalidJSON},
 		{"negative limit", `{"message":{"title":"T","text":"x","platforms":["IOS"],"limit":-1},"target":{"sendToAll":true}}`, state.CodeTypeMismatch},
+		{"a title over 256 characters", `{"message":{"title":"` + strings.Repeat("é", 257) + `","text":"x","platforms":["IOS"]},"target":{"sendToAll":true}}`, state.CodeTypeMismatch},
+		{"a text over 4096 characters", `{"message":{"title":"T","text":"` + strings.Repeat("x", 4097) + `","platforms":["IOS"]},"target":{"sendToAll":true}}`, state.CodeTypeMismatch},
 		{"bad location", `{` + msg + `,"target":{"location":{"latitude":91,"longitude":0,"radius":5}}}`, state.CodeInvalidJSON},
 	}
 	for _, tt := range tests {
@@ -170,4 +172,21 @@ func TestPersonalization(t *testing.T) {
 
 func jsonDecode(s string, v any) error {
 	return jsonUnmarshal([]byte(s), v)
+}
+
+// TestApprovalMessageLoadsAgain: a send awaiting approval is kept as a
+// message, which the state file holds; the longest title and text a send
+// takes must load again from an export.
+func TestApprovalMessageLoadsAgain(t *testing.T) {
+	tn := notifyTenant(t, state.Settings{RequireApproval: true})
+	body := `{"message":{"title":"` + strings.Repeat("é", state.DefaultNameLength) + `","text":"` +
+		strings.Repeat("x", state.DefaultTextLength) + `","platforms":["IOS"]},"target":{"sendToAll":true}}`
+	var req state.BulkSend
+	MustOK(t, "decode", jsonDecode(body, &req))
+	if _, err := tn.SendBulk(req, []byte(body)); err != nil {
+		t.Fatalf("SendBulk(the longest title and text) = %v", err)
+	}
+	if _, err := state.NewTenant(tn.Export(), state.Settings{RequireApproval: true}); err != nil {
+		t.Errorf("the export after a send awaiting approval does not load: %v", err)
+	}
 }

@@ -444,12 +444,6 @@ func (t *Tenant) resolveDirect(r *resolver) {
 			r.visit(dv.owner, dv, true)
 		}
 	}
-	for _, tok := range tg.DeviceToken {
-		device(t.tokens[tok], tok)
-	}
-	for _, iid := range tg.IID {
-		device(t.installations()[iid], iid)
-	}
 	for _, a := range []struct {
 		key   string
 		addrs []string
@@ -479,6 +473,14 @@ func (t *Tenant) resolveDirect(r *resolver) {
 				named(u)
 			}
 		}
+	}
+	// Devices last, once every user named whole is known: a device whose
+	// user was also named by ID or address is not visited twice.
+	for _, tok := range tg.DeviceToken {
+		device(t.tokens[tok], tok)
+	}
+	for _, iid := range tg.IID {
+		device(t.installations()[iid], iid)
 	}
 	t.commit(r)
 	t.finish(r.n)

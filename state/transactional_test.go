@@ -127,6 +127,10 @@ func TestSendTransactional(t *testing.T) {
 				"email":"erin@example.com","msisdn":"905550000001","wpNumber":"+901"}}`,
 			map[string]string{"carol/c-and": "m", "alice/a-ios": "m", "alice/a-and": "m"},
 			list("+901:UNKNOWN_ADDRESS", "erin:NO_DEVICE", "nobody:UNKNOWN_USER", "tok-zzz:UNKNOWN_TOKEN")},
+		{"a device named by token and its user by address is reached once",
+			`{"title":"T","message":"m","platforms":["IOS","ANDROID"]}`,
+			`{"notificationKey":"%s","target":{"deviceToken":"tok-c-and","iid":"a-ios","email":"carol@example.com","msisdn":"905550000001"}}`,
+			map[string]string{"carol/c-and": "m", "alice/a-ios": "m", "alice/a-and": "m"}, list()},
 		{"a token names one device, not the user's others",
 			`{"title":"T","message":"m","platforms":["IOS","ANDROID"]}`,
 			`{"notificationKey":"%s","target":{"deviceToken":"tok-a-ios"}}`,
@@ -155,6 +159,9 @@ func TestSendTransactional(t *testing.T) {
 				where := d.InstallationID
 				if where == "" {
 					where = d.Address
+				}
+				if _, twice := got[d.ExtID+"/"+where]; twice {
+					t.Errorf("%s/%s got the send twice", d.ExtID, where)
 				}
 				got[d.ExtID+"/"+where] = d.Text
 			}

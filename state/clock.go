@@ -22,7 +22,13 @@ func (c tenantClock) now() int64 {
 	if c.frozen {
 		return c.at
 	}
-	return time.Now().UnixMilli() + c.offset
+	// A running clock set near ClockMax stops there rather than run past
+	// what a JSON time can carry.
+	now, limit := time.Now().UnixMilli(), ClockMax.UnixMilli()
+	if c.offset > limit-now {
+		return limit
+	}
+	return now + c.offset
 }
 
 // ClockInfo is the state of a tenant's clock.

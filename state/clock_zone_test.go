@@ -1,6 +1,7 @@
 package state
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -36,5 +37,16 @@ func TestParseTimeZone(t *testing.T) {
 				t.Errorf("ParseTimeZone(%q) is %d s east of UTC, want %d", tt.name, off, tt.offset)
 			}
 		})
+	}
+}
+
+// TestRunningClockStopsAtClockMax: a running clock whose offset would take
+// it past ClockMax reads ClockMax.
+func TestRunningClockStopsAtClockMax(t *testing.T) {
+	for _, ahead := range []int64{0, 1, 10_000, math.MaxInt64 / 2} {
+		c := tenantClock{offset: ClockMax.UnixMilli() - time.Now().UnixMilli() + ahead}
+		if got := c.now(); got != ClockMax.UnixMilli() {
+			t.Errorf("a running clock %d ms past ClockMax reads %v, want ClockMax", ahead, time.UnixMilli(got).UTC())
+		}
 	}
 }

@@ -111,7 +111,7 @@ func (t *Tenant) RegisterUsers(regs []Registration) error {
 	if delay := t.registerDelay(); delay > 0 || len(t.pending) > 0 {
 		now := t.clockNow()
 		t.pending = append(t.pending, pendingBatch{accepted: now, due: now.Add(delay), regs: regs})
-		t.applyDue(now) // a batch due at once runs now if none waits before it
+		t.applyDue(now, false) // a batch due at once runs now if none waits before it
 		return nil
 	}
 	for _, r := range regs {
@@ -235,7 +235,7 @@ func (t *Tenant) ApplyDueRegistrations() {
 	}
 	t.lock()
 	defer t.mu.Unlock()
-	t.applyDue(t.clockNow())
+	t.applyDue(t.clockNow(), false)
 }
 
 // ApplyRegistrations applies every waiting registerUsers request now, as
@@ -244,16 +244,16 @@ func (t *Tenant) ApplyRegistrations() int {
 	t.lock()
 	defer t.mu.Unlock()
 	n := len(t.pending)
-	t.applyDue(time.Time{})
+	t.applyDue(time.Time{}, true)
 	return n
 }
 
-// applyDue applies the waiting batches due by now (all of them when now
-// is zero), oldest first, stopping at the first not due.
-func (t *Tenant) applyDue(now time.Time) {
+// applyDue applies the waiting batches due by now (all of them when all
+// is set), oldest first, stopping at the first not due.
+func (t *Tenant) applyDue(now time.Time, all bool) {
 	done := 0
 	for _, b := range t.pending {
-		if !now.IsZero() && b.due.After(now) {
+		if !all && b.due.After(now) {
 			break
 		}
 		for _, r := range b.regs {

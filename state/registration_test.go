@@ -396,3 +396,21 @@ func TestRegistrationConcurrency(t *testing.T) {
 		t.Errorf("%d requests still wait after ApplyRegistrations", len(got))
 	}
 }
+
+// TestRegisterUsersDelayAtTheEarliestClock: a clock standing at the
+// earliest time it can hold still delays registrations.
+func TestRegisterUsersDelayAtTheEarliestClock(t *testing.T) {
+	t.Parallel()
+	tn := MustTenant(t, smallDataset(), state.Settings{RegisterDelay: 2 * time.Second})
+	mustSetClock(t, tn, state.ClockMin, true)
+	MustOK(t, "RegisterUsers(early)", tn.RegisterUsers([]state.Registration{{ExtID: "early", Msisdn: "+1"}}))
+	tn.ApplyDueRegistrations()
+	if tn.HasUser("early") || len(tn.PendingRegistrations()) != 1 {
+		t.Errorf("at the clock's earliest time a registration delayed 2 s was applied at once (pending %d)", len(tn.PendingRegistrations()))
+	}
+	MustOK(t, "AdvanceClock", tn.AdvanceClock(2*time.Second))
+	tn.ApplyDueRegistrations()
+	if !tn.HasUser("early") {
+		t.Errorf("2 s later the registration is still waiting")
+	}
+}

@@ -180,6 +180,7 @@ func TestClockBounds(t *testing.T) {
 	}
 	mustSetClock(t, tn, state.ClockMax, true)
 	mustSetClock(t, tn, state.ClockMin, true)
+	mustSetClock(t, tn, state.ClockMax, false) // running on from there stops there (TestRunningClockStopsAtClockMax)
 
 	// Advances made at once: each checks and moves under one lock, so
 	// together they stop at the bound rather than pass it.

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -15,13 +16,14 @@ import (
 // before it changes anything.
 
 // nextID is one more than the largest ID of items: the ID a control call
-// that names none gets (1 for the first).
-func nextID[T any, N int | int64](items iter.Seq[T], id func(T) N) N {
+// that names none gets (1 for the first). ok is false when the largest is
+// already the largest N holds.
+func nextID[T any, N int | int64](items iter.Seq[T], id func(T) N) (next N, ok bool) {
 	var top N
 	for it := range items {
 		top = max(top, id(it))
 	}
-	return top + 1
+	return top + 1, top+1 > top
 }
 
 // PutUser creates the user, or makes an existing user exactly r (tags,
@@ -116,7 +118,10 @@ func (t *Tenant) DefineCategory(c Category) (Category, error) {
 	t.lock()
 	defer t.mu.Unlock()
 	if c.ID == 0 {
-		c.ID = nextID(maps.Values(t.categories), func(c Category) int { return c.ID })
+		var ok bool
+		if c.ID, ok = nextID(maps.Values(t.categories), func(c Category) int { return c.ID }); !ok {
+			return c, errors.New("no category ID is left after the largest in use; give one")
+		}
 	}
 	for _, other := range t.categories {
 		if other.ID == c.ID {
@@ -133,7 +138,10 @@ func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
 	t.lock()
 	defer t.mu.Unlock()
 	if r.ID == 0 {
-		r.ID = nextID(maps.Keys(t.segments), func(id int64) int64 { return id })
+		var ok bool
+		if r.ID, ok = nextID(maps.Keys(t.segments), func(id int64) int64 { return id }); !ok {
+			return 0, errors.New("no segment ID is left after the largest in use; give one")
+		}
 	}
 	if r.Type == "" {
 		r.Type = SegmentStandard
@@ -167,7 +175,8 @@ func (t *Tenant) nextMessageID() int64 {
 	if len(t.messages) == 0 {
 		return 0
 	}
-	return nextID(maps.Keys(t.messages), func(id int64) int64 { return id })
+	next, _ := nextID(maps.Keys(t.messages), func(id int64) int64 { return id })
+	return next
 }
 
 // CreateMessage stores a message; ID 0 takes the next free ID, an empty

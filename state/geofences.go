@@ -96,7 +96,11 @@ func (t *Tenant) AddGeofence(g GeofenceRecord) (GeofenceRecord, error) {
 	}
 	g.ID = FirstGeofenceID
 	if n := len(t.geofences); n > 0 {
-		g.ID = t.geofences[n-1].ID + 1
+		last := t.geofences[n-1].ID
+		if last == math.MaxInt64 {
+			return g, Invalidf(CodeQuotaExceeded, "No geofence ID is left after %d", last)
+		}
+		g.ID = last + 1
 	}
 	g.Groups = slices.Clone(g.Groups)
 	t.geofences = append(t.geofences, g)

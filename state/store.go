@@ -144,6 +144,17 @@ func (s *Store) AcceptAnyKey(max int) {
 	s.anyKey, s.maxTenants = true, max
 }
 
+// MaxTenants is the most tenants AcceptAnyKey creates, besides those of
+// the configured keys; 0 when AcceptAnyKey was not called.
+func (s *Store) MaxTenants() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if !s.anyKey {
+		return 0
+	}
+	return s.maxTenants
+}
+
 // Tenant returns the tenant of an API key, as Lookup does, and whether
 // there is one.
 func (s *Store) Tenant(key string) (*Tenant, bool) {
@@ -156,17 +167,6 @@ func (s *Store) Tenant(key string) (*Tenant, bool) {
 // not tell how much of a wrong key was right. With AcceptAnyKey, an
 // unknown key gets its tenant. The errors are ErrUnknownKey for a key the
 // store does not accept, ErrTenantLimit for one AcceptAnyKey would accept
-// MaxTenants is the most tenants AcceptAnyKey creates, besides those of
-// the configured keys; 0 when AcceptAnyKey was not called.
-func (s *Store) MaxTenants() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if !s.anyKey {
-		return 0
-	}
-	return s.maxTenants
-}
-
 // but for the limit, or a seeding error.
 func (s *Store) Lookup(key string) (*Tenant, error) {
 	if key == "" {
@@ -260,15 +260,18 @@ func (s *Store) Configured(key string) bool {
 	return found == 1
 }
 
-// entry returns a copy of key's entry, taken under the lock: Reseed
-// changes an entry's seed while others reset.
+// entry returns a copy of the entry of a key that has a tenant, taken
+// under the lock: Reseed changes an entry's seed while others reset. It
+// lets no new key in, so that a reset or reseed that fails leaves no
+// tenant behind.
 func (s *Store) entry(key string) (entry, error) {
-	if _, ok := s.Tenant(key); !ok {
-		return entry{}, ErrAPIKey()
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return *s.tenants[HashKey(key)], nil
+	e := s.tenants[HashKey(key)]
+	if key == "" || e == nil {
+		return entry{}, ErrAPIKey()
+	}
+	return *e, nil
 }
 
 // Reset puts the tenant of key back to its seeded state.

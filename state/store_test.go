@@ -154,6 +154,21 @@ func TestStoreResetSeedFailureKeepsState(t *testing.T) {
 	MustUnchanged(t, "a Reset whose seed fails", before, a)
 }
 
+// TestStoreResetLetsNoKeyIn: with AcceptAnyKey, Reset and Reseed of a key
+// that has no tenant yet are refused as an unknown key, and leave no tenant
+// behind (a failing reseed used to admit the key first).
+func TestStoreResetLetsNoKeyIn(t *testing.T) {
+	s := MustStore(t, keyA)
+	s.AcceptAnyKey(10)
+	failing := state.FromDataset(func() (*state.Dataset, error) { return nil, errors.New("seed unavailable") })
+	MustCode(t, "Reseed(new key)", s.Reseed("new-key", failing), state.CodeInvalidAPIKey, state.KindUnauthorized)
+	MustCode(t, "Reset(new key)", s.Reset("other-key"), state.CodeInvalidAPIKey, state.KindUnauthorized)
+	MustCode(t, "Reset(\"\")", s.Reset(""), state.CodeInvalidAPIKey, state.KindUnauthorized)
+	if n := s.Len(); n != 1 {
+		t.Errorf("after refused resets of two new keys the store holds %d tenants, want 1", n)
+	}
+}
+
 func TestStoreSettingsApply(t *testing.T) {
 	s, err := state.NewStore(seedSmall, state.Settings{MaxIDs: 2, PermanentDeleteOff: true}, keyA)
 	MustOK(t, "NewStore", err)

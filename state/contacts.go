@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -73,22 +74,12 @@ func (c *contactSet) records() []ContactRecord {
 			all = append(all, ct)
 		}
 	}
-	slices.SortFunc(all, func(a, b *contact) int { return compareUint(a.seq, b.seq) })
+	slices.SortFunc(all, func(a, b *contact) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]ContactRecord, len(all))
 	for i, ct := range all {
 		out[i] = ct.rec
 	}
 	return out
-}
-
-func compareUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // AddEmails registers email addresses, as addEmail does: an address a user

@@ -3,6 +3,7 @@ package state
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // EventDefinition is an event the app knows: a standard event that
@@ -337,20 +338,9 @@ func (t *Tenant) checkEvent(e EventEntry) (*EventRecord, string) {
 	}
 	why := ""
 	if len(dropped) > 0 {
-		why = "dropped " + joinList(dropped)
+		why = "dropped " + strings.Join(dropped, ", ")
 	}
 	return rec, why
-}
-
-func joinList(items []string) string {
-	out := ""
-	for i, s := range items {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }
 
 // EventFilter selects fired events: of one user, of one event (by name),

@@ -142,13 +142,8 @@ func cloneGeofence(g GeofenceRecord) GeofenceRecord {
 func (t *Tenant) Geofence(id int64) (GeofenceRecord, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	i, ok := slices.BinarySearchFunc(t.geofences, id, func(g GeofenceRecord, id int64) int {
-		return cmp.Compare(g.ID, id)
-	})
-	if !ok {
-		return GeofenceRecord{}, false
-	}
-	return cloneGeofence(t.geofences[i]), true
+	g, ok := t.geofenceByID(id)
+	return cloneGeofence(g), ok
 }
 
 // Geofences returns the app's geofences by ascending ID.

@@ -282,5 +282,9 @@ func (t *Tenant) loadNotification(r NotificationRecord) error {
 	t.nt.notifByID[n.id] = n
 	t.nt.byKey[n.key] = append(t.nt.byKey[n.key], n)
 	t.nt.kept += int64(n.results.len())
+	if n.done() {
+		t.nt.done++
+		t.nt.doneKept += int64(n.results.len())
+	}
 	return nil
 }

@@ -251,6 +251,9 @@ func (t *Tenant) dropMessageOf(n *notification) {
 	}
 	if m := t.messages[n.msgID]; m != nil && m.NotificationKey == n.key {
 		delete(t.messages, n.msgID)
+		if n.msgID >= t.msgTop {
+			t.msgTopStale = true
+		}
 		t.msgOrder = slices.DeleteFunc(t.msgOrder, func(id int64) bool { return id == n.msgID })
 	}
 }

@@ -9,6 +9,15 @@ import (
 // holds the lock. See Verify.
 func (t *Tenant) verifyNotify() error {
 	s := &t.nt
+	if !t.msgTopStale {
+		var top int64
+		for id := range t.messages {
+			top = max(top, id)
+		}
+		if top != t.msgTop {
+			return fmt.Errorf("the largest message ID is %d, %d kept", top, t.msgTop)
+		}
+	}
 	if len(s.defOrder) != len(s.defs) {
 		return fmt.Errorf("defOrder has %d keys, defs %d", len(s.defOrder), len(s.defs))
 	}

@@ -344,29 +344,7 @@ func (t *Tenant) rebuildKeyResults(key int64) {
 		delete(t.nt.keyResults, key)
 		return
 	}
-	type ref struct {
-		n *notification
-		i int
-	}
-	var all []ref
-	for _, n := range ns {
-		for i := range n.results.len() {
-			all = append(all, ref{n, i})
-		}
-	}
-	slices.SortFunc(all, func(a, b ref) int {
-		sa, sb := a.n.results.at(a.i).seq, b.n.results.at(b.i).seq
-		switch {
-		case sa < sb:
-			return -1
-		case sa > sb:
-			return 1
-		}
-		return 0
-	})
 	l := &refList{}
-	for _, r := range all {
-		l.add(r.n, r.i)
-	}
+	resultsBySeq(ns, l.add)
 	t.nt.keyResults[key] = l
 }

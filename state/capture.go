@@ -274,8 +274,8 @@ func (t *Tenant) setDone(n *notification, status string) {
 
 // evict bounds what the tenant keeps of its sends (Settings.MaxDeliveries,
 // MaxNotifications): past the bounds, the oldest finished notifications
-// give up their deliveries and exclusions first (their stats stay), then
-// are forgotten whole. Indexes over results are dropped when results
+// give up their deliveries, exclusions and the inbox items they made
+// first (their stats stay), then are forgotten whole. Indexes over results are dropped when results
 // went, to be built again on use. With no finished notification that
 // could give anything up, it does nothing, without walking the
 // notifications. The caller holds the write lock.
@@ -302,6 +302,7 @@ func (t *Tenant) evict() {
 			t.nt.kept -= int64(n.results.len())
 			t.nt.doneKept -= int64(n.results.len())
 			n.results, n.texts, n.excl, n.evicted = resultStore{}, nil, nil, true
+			t.dropInboxOf(n)
 			touched[n.key], gone = true, true
 		}
 	}
@@ -320,6 +321,7 @@ func (t *Tenant) evict() {
 					delete(t.nt.byKey, n.key)
 				}
 				t.dropMessageOf(n)
+				t.dropInboxOf(n)
 				touched[n.key] = true
 				continue
 			}

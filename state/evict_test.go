@@ -51,3 +51,37 @@ func TestEvictKeepsIndexesWhenNothingGoes(t *testing.T) {
 		MustConsistent(t, tn)
 	})
 }
+
+// TestEvictDropsInbox: the inbox messages a send made go with its results
+// when it is evicted or forgotten, also after an export loaded again; a
+// clear keeps them.
+func TestEvictDropsInbox(t *testing.T) {
+	inbox := func(tn *state.Tenant) int {
+		t.Helper()
+		p, err := tn.Inbox(state.InboxQuery{ExtID: "alice", Status: 7})
+		MustOK(t, "Inbox", err)
+		return len(p.Messages)
+	}
+	send := func(tn *state.Tenant) {
+		MustSend(t, tn, `{"message":{"title":"m","text":"x","platforms":["IOS","ANDROID"],"inbox":true},"target":{"extId":"alice"}}`)
+	}
+	for _, s := range []state.Settings{{MaxNotifications: 2}, {MaxDeliveries: 4}} {
+		tn := notifyTenant(t, s)
+		send(tn)
+		send(tn)
+		if got := inbox(tn); got != 2 {
+			t.Fatalf("%+v: alice has %d inbox messages, want 2", s, got)
+		}
+		tn = MustTenant(t, tn.Export(), s)
+		send(tn)
+		if got := inbox(tn); got != 2 {
+			t.Errorf("%+v: after a third send past the bound alice has %d inbox messages, want 2", s, got)
+		}
+		MustConsistent(t, tn)
+		tn.ClearNotifications()
+		if got := inbox(tn); got != 2 {
+			t.Errorf("%+v: a clear left alice %d inbox messages, want 2: inboxes stay", s, got)
+		}
+		MustConsistent(t, MustTenant(t, tn.Export(), s))
+	}
+}

@@ -119,6 +119,7 @@ func (t *Tenant) loadNotify(d *Dataset) error {
 			return fmt.Errorf("inbox[%d]: %w", i, err)
 		}
 	}
+	t.linkInbox()
 	for i, r := range d.LiveActivities {
 		if err := t.loadLiveActivity(r); err != nil {
 			return fmt.Errorf("liveActivities[%d]: %w", i, err)

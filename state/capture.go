@@ -240,7 +240,7 @@ func (t *Tenant) ClearNotifications() {
 	t.nt.notifs, t.nt.notifByID, t.nt.byKey = nil, map[int64]*notification{}, map[int64][]*notification{}
 	t.nt.keyResults = map[int64]*refList{}
 	t.nt.resByExt, t.nt.resByToken = nil, nil
-	t.nt.due, t.nt.kept = nil, 0
+	t.nt.due, t.nt.kept, t.nt.done, t.nt.doneKept = nil, 0, 0, 0
 	t.nt.era = eras.Add(1) // a send resolving now lands nowhere
 }
 
@@ -251,15 +251,34 @@ func (t *Tenant) dropMessageOf(n *notification) {
 	}
 	if m := t.messages[n.msgID]; m != nil && m.NotificationKey == n.key {
 		delete(t.messages, n.msgID)
+		if n.msgID >= t.msgTop {
+			t.msgTopStale = true
+		}
 		t.msgOrder = slices.DeleteFunc(t.msgOrder, func(id int64) bool { return id == n.msgID })
 	}
 }
 
+// done reports whether n is FINISHED or EXPIRED: whether evict may take
+// it.
+func (n *notification) done() bool { return n.status == StatusFinished || n.status == StatusExpired }
+
+// setDone gives n the status FINISHED or EXPIRED, counting it among the
+// notifications evict may take; the caller holds the write lock.
+func (t *Tenant) setDone(n *notification, status string) {
+	if !n.done() {
+		t.nt.done++
+		t.nt.doneKept += int64(n.results.len())
+	}
+	n.status = status
+}
+
 // evict bounds what the tenant keeps of its sends (Settings.MaxDeliveries,
 // MaxNotifications): past the bounds, the oldest finished notifications
-// give up their deliveries and exclusions first (their stats stay), then
-// are forgotten whole. Indexes over results are dropped, to be built
-// again on use. The caller holds the write lock.
+// give up their deliveries, exclusions and the inbox items they made
+// first (their stats stay), then are forgotten whole. Indexes over results are dropped when results
+// went, to be built again on use. With no finished notification that
+// could give anything up, it does nothing, without walking the
+// notifications. The caller holds the write lock.
 func (t *Tenant) evict() {
 	maxD, maxN := int64(t.settings.MaxDeliveries), t.settings.MaxNotifications
 	if maxD <= 0 {
@@ -268,44 +287,55 @@ func (t *Tenant) evict() {
 	if maxN <= 0 {
 		maxN = DefaultMaxNotifications
 	}
-	if t.nt.kept <= maxD && len(t.nt.notifs) <= maxN {
+	overD := t.nt.kept > maxD && t.nt.doneKept > 0
+	overN := len(t.nt.notifs) > maxN && t.nt.done > 0
+	if !overD && !overN {
 		return
 	}
-	done := func(n *notification) bool { return n.status == StatusFinished || n.status == StatusExpired }
 	touched := map[int64]bool{}
+	gone := false // results went, which the indexes may name
 	for _, n := range t.nt.notifs {
-		if t.nt.kept <= maxD {
+		if !overD || t.nt.kept <= maxD || t.nt.doneKept == 0 {
 			break
 		}
-		if done(n) && !n.evicted && n.results.len() > 0 {
+		if n.done() && !n.evicted && n.results.len() > 0 {
 			t.nt.kept -= int64(n.results.len())
+			t.nt.doneKept -= int64(n.results.len())
 			n.results, n.texts, n.excl, n.evicted = resultStore{}, nil, nil, true
-			touched[n.key] = true
+			t.dropInboxOf(n)
+			touched[n.key], gone = true, true
 		}
 	}
-	drop := len(t.nt.notifs) - maxN
-	kept := t.nt.notifs[:0]
-	for _, n := range t.nt.notifs {
-		if drop > 0 && done(n) {
-			drop--
-			t.nt.kept -= int64(n.results.len())
-			delete(t.nt.notifByID, n.id)
-			t.nt.byKey[n.key] = slices.DeleteFunc(t.nt.byKey[n.key], func(m *notification) bool { return m == n })
-			if len(t.nt.byKey[n.key]) == 0 {
-				delete(t.nt.byKey, n.key)
+	if drop := len(t.nt.notifs) - maxN; drop > 0 && t.nt.done > 0 {
+		kept := t.nt.notifs[:0]
+		for _, n := range t.nt.notifs {
+			if drop > 0 && n.done() {
+				drop--
+				gone = gone || n.results.len() > 0
+				t.nt.kept -= int64(n.results.len())
+				t.nt.done--
+				t.nt.doneKept -= int64(n.results.len())
+				delete(t.nt.notifByID, n.id)
+				t.nt.byKey[n.key] = slices.DeleteFunc(t.nt.byKey[n.key], func(m *notification) bool { return m == n })
+				if len(t.nt.byKey[n.key]) == 0 {
+					delete(t.nt.byKey, n.key)
+				}
+				t.dropMessageOf(n)
+				t.dropInboxOf(n)
+				touched[n.key] = true
+				continue
 			}
-			t.dropMessageOf(n)
-			touched[n.key] = true
-			continue
+			kept = append(kept, n)
 		}
-		kept = append(kept, n)
+		clear(t.nt.notifs[len(kept):])
+		t.nt.notifs = kept
 	}
-	clear(t.nt.notifs[len(kept):])
-	t.nt.notifs = kept
 	for _, k := range slices.Sorted(maps.Keys(touched)) {
 		t.rebuildKeyResults(k)
 	}
-	t.nt.resByExt, t.nt.resByToken = nil, nil
+	if gone {
+		t.nt.resByExt, t.nt.resByToken = nil, nil
+	}
 }
 
 // rebuildKeyResults makes the result list of a key with several
@@ -316,29 +346,7 @@ func (t *Tenant) rebuildKeyResults(key int64) {
 		delete(t.nt.keyResults, key)
 		return
 	}
-	type ref struct {
-		n *notification
-		i int
-	}
-	var all []ref
-	for _, n := range ns {
-		for i := range n.results.len() {
-			all = append(all, ref{n, i})
-		}
-	}
-	slices.SortFunc(all, func(a, b ref) int {
-		sa, sb := a.n.results.at(a.i).seq, b.n.results.at(b.i).seq
-		switch {
-		case sa < sb:
-			return -1
-		case sa > sb:
-			return 1
-		}
-		return 0
-	})
 	l := &refList{}
-	for _, r := range all {
-		l.add(r.n, r.i)
-	}
+	resultsBySeq(ns, l.add)
 	t.nt.keyResults[key] = l
 }

@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 )
@@ -91,6 +92,75 @@ func (t *Tenant) addInboxItem(n *notification, res *result) {
 	}
 	t.nt.nextPiid++
 	t.putInboxItem(&inboxItem{msg: m, status: InboxUnread})
+	n.inbox = append(n.inbox, m.PushInstanceID)
+}
+
+// dropInboxOf forgets the inbox items a notification made, when evict
+// drops its results or forgets it; the caller holds the write lock.
+// Items already gone with their user are skipped.
+func (t *Tenant) dropInboxOf(n *notification) {
+	for _, piid := range n.inbox {
+		it := t.nt.inbox[piid]
+		if it == nil {
+			continue
+		}
+		delete(t.nt.inbox, piid)
+		ext := it.msg.ExtID
+		list := t.nt.inboxByUser[ext]
+		i := sort.Search(len(list), func(i int) bool { return list[i].msg.PushInstanceID >= piid })
+		if i < len(list) && list[i] == it {
+			list = slices.Delete(list, i, i+1)
+		}
+		if len(list) == 0 {
+			delete(t.nt.inboxByUser, ext)
+		} else {
+			t.nt.inboxByUser[ext] = list
+		}
+	}
+	n.inbox = nil
+}
+
+// linkInbox gives each loaded inbox item back to the notification that
+// made it, so that evict drops it with that notification's results: the
+// only notification of its key, or, for a key sent several times, the one
+// with a result to the item's user at the item's time. Items no
+// notification claims (their send was cleared, forgotten or evicted) stay
+// until their user is deleted.
+func (t *Tenant) linkInbox() {
+	type at struct {
+		key int64
+		ext string
+		ts  int64
+	}
+	var several map[at]*notification
+	for _, piid := range slices.Sorted(maps.Keys(t.nt.inbox)) {
+		m := &t.nt.inbox[piid].msg
+		ns := t.nt.byKey[m.MsgID]
+		switch {
+		case len(ns) == 1:
+			ns[0].inbox = append(ns[0].inbox, piid)
+		case len(ns) > 1:
+			if several == nil {
+				several = map[at]*notification{}
+				for k, ns := range t.nt.byKey {
+					if len(ns) < 2 {
+						continue
+					}
+					for _, n := range ns {
+						for i := range n.results.len() {
+							r := n.results.at(i)
+							if !r.failed && r.extID != "" {
+								several[at{k, r.extID, r.at}] = n
+							}
+						}
+					}
+				}
+			}
+			if n := several[at{m.MsgID, m.ExtID, m.Sts}]; n != nil {
+				n.inbox = append(n.inbox, piid)
+			}
+		}
+	}
 }
 
 func (t *Tenant) putInboxItem(it *inboxItem) {

@@ -43,11 +43,30 @@ func (t *Tenant) awaiting(m *MessageRecord) *notification {
 // awaitApproval creates the message that stands for n in sendPushApproval;
 // the caller holds the write lock.
 func (t *Tenant) awaitApproval(n *notification) {
-	m := MessageRecord{MessageID: t.nextMessageID(), Title: n.content.Title, Text: n.content.Text,
+	m := MessageRecord{MessageID: t.newMessageID(), Title: n.content.Title, Text: n.content.Text,
 		Platforms: slices.Clone(n.content.Platforms), Status: MessageWaitingApproval, NotificationKey: n.key}
 	n.msgID = m.MessageID
 	t.messages[m.MessageID] = &m
 	t.msgOrder = append(t.msgOrder, m.MessageID)
+	t.msgTop = max(t.msgTop, m.MessageID)
+}
+
+// newMessageID is nextMessageID from the running maximum the tenant keeps
+// as messages come and go: no walk of the messages, except once after the
+// message holding the maximum was removed. The caller holds the write
+// lock.
+func (t *Tenant) newMessageID() int64 {
+	if len(t.messages) == 0 {
+		return 0
+	}
+	if t.msgTopStale {
+		t.msgTop = 0
+		for id := range t.messages {
+			t.msgTop = max(t.msgTop, id)
+		}
+		t.msgTopStale = false
+	}
+	return t.msgTop + 1
 }
 
 // Message returns one message, for assertions and the control API.

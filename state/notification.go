@@ -242,6 +242,7 @@ type notification struct {
 	queued    []result // resolved, waiting for their package (at set, seq 0)
 	planned   int      // deliveries planned so far: released, queued or expired
 	lastInbox string   // the user last given an inbox item by this send
+	inbox     []int64  // push instance IDs of the inbox items it made, dropped with its results
 	excl      []exclusion
 	exclN     []int64 // exclusions per reason (by reasons' index), stored or not
 	stats     [numPlats][3]int64

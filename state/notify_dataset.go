@@ -119,6 +119,7 @@ func (t *Tenant) loadNotify(d *Dataset) error {
 			return fmt.Errorf("inbox[%d]: %w", i, err)
 		}
 	}
+	t.linkInbox()
 	for i, r := range d.LiveActivities {
 		if err := t.loadLiveActivity(r); err != nil {
 			return fmt.Errorf("liveActivities[%d]: %w", i, err)
@@ -282,5 +283,9 @@ func (t *Tenant) loadNotification(r NotificationRecord) error {
 	t.nt.notifByID[n.id] = n
 	t.nt.byKey[n.key] = append(t.nt.byKey[n.key], n)
 	t.nt.kept += int64(n.results.len())
+	if n.done() {
+		t.nt.done++
+		t.nt.doneKept += int64(n.results.len())
+	}
 	return nil
 }

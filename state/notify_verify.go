@@ -9,6 +9,15 @@ import (
 // holds the lock. See Verify.
 func (t *Tenant) verifyNotify() error {
 	s := &t.nt
+	if !t.msgTopStale {
+		var top int64
+		for id := range t.messages {
+			top = max(top, id)
+		}
+		if top != t.msgTop {
+			return fmt.Errorf("the largest message ID is %d, %d kept", top, t.msgTop)
+		}
+	}
 	if len(s.defOrder) != len(s.defs) {
 		return fmt.Errorf("defOrder has %d keys, defs %d", len(s.defOrder), len(s.defs))
 	}
@@ -30,8 +39,8 @@ func (t *Tenant) verifyNotify() error {
 		}
 		inHeap[ev.n]++
 	}
-	var kept int64
-	byKey := 0
+	var kept, doneKept int64
+	done, byKey := 0, 0
 	for i, n := range s.notifs {
 		if err := t.verifyNotification(n, inHeap[n]); err != nil {
 			return fmt.Errorf("notification %d (key %d): %w", n.id, n.key, err)
@@ -43,6 +52,13 @@ func (t *Tenant) verifyNotify() error {
 			return fmt.Errorf("notification %d is not listed under its key %d", n.id, n.key)
 		}
 		kept += int64(n.results.len())
+		if n.done() {
+			done++
+			doneKept += int64(n.results.len())
+		}
+	}
+	if done != s.done || doneKept != s.doneKept {
+		return fmt.Errorf("%d notifications done holding %d results, counted %d holding %d", done, doneKept, s.done, s.doneKept)
 	}
 	for k, ns := range s.byKey {
 		byKey += len(ns)

@@ -30,6 +30,10 @@ type notifyState struct {
 	nextKey, nextID int64
 	nextSeq         uint64
 	kept            int64 // released results kept, over every notification
+	// done counts the notifications FINISHED or EXPIRED, the ones evict may
+	// take; doneKept the results they hold. With none, evict skips its walk.
+	done     int
+	doneKept int64
 
 	due dueHeap // starts and packages, soonest first
 

@@ -1,9 +1,11 @@
 package state
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"sort"
 )
 
@@ -144,26 +146,32 @@ func (t *Tenant) buildResultIndexes() {
 	if t.nt.resByExt != nil {
 		return
 	}
-	type ref struct {
-		n *notification
-		i int
-	}
-	var all []ref
-	for _, n := range t.nt.notifs {
-		for i := range n.results.len() {
-			all = append(all, ref{n, i})
-		}
-	}
-	sort.Slice(all, func(a, b int) bool { return all[a].n.results.at(all[a].i).seq < all[b].n.results.at(all[b].i).seq })
 	t.nt.resByExt, t.nt.resByToken = map[string]*refList{}, map[string]*refList{}
-	for _, r := range all {
-		res := r.n.results.at(r.i)
+	resultsBySeq(t.nt.notifs, func(n *notification, i int) {
+		res := n.results.at(i)
 		if res.extID != "" {
-			refsOf(t.nt.resByExt, res.extID).add(r.n, r.i)
+			refsOf(t.nt.resByExt, res.extID).add(n, i)
 		}
 		if res.token != "" && res.plat < platEmail {
-			refsOf(t.nt.resByToken, res.token).add(r.n, r.i)
+			refsOf(t.nt.resByToken, res.token).add(n, i)
 		}
+	})
+}
+
+// resultsBySeq calls add with every result of ns, by notification and
+// index, in seq order.
+func resultsBySeq(ns []*notification, add func(n *notification, i int)) {
+	var all []resRef
+	for _, n := range ns {
+		for i := range n.results.len() {
+			all = append(all, resRef{n, int32(i)})
+		}
+	}
+	slices.SortFunc(all, func(a, b resRef) int {
+		return cmp.Compare(a.n.results.at(int(a.i)).seq, b.n.results.at(int(b.i)).seq)
+	})
+	for _, r := range all {
+		add(r.n, int(r.i))
 	}
 }
 

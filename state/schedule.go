@@ -174,7 +174,7 @@ func (t *Tenant) finish(n *notification) {
 		t.schedule(dueEvent{at: n.queued[0].at, n: n})
 		return
 	}
-	n.status = StatusFinished
+	t.setDone(n, StatusFinished)
 	if n.endAt == 0 {
 		n.endAt = n.startAt
 	}
@@ -211,7 +211,8 @@ func (t *Tenant) approve(n *notification) {
 	now := t.now()
 	n.approved = now
 	if n.expiresAt > 0 && now > n.expiresAt {
-		n.status, n.endAt = StatusExpired, now
+		t.setDone(n, StatusExpired)
+		n.endAt = now
 		return
 	}
 	n.startAt = max(n.startAt, now)

@@ -157,6 +157,11 @@ type Tenant struct {
 	segments map[int64]*segment
 	messages map[int64]*MessageRecord
 	msgOrder []int64
+	// msgTop is the largest message ID held, or 0 when none is larger;
+	// msgTopStale says the message that held it was removed, so it must be
+	// found again (see newMessageID).
+	msgTop      int64
+	msgTopStale bool
 
 	// Event definitions by name and by code, names in definition order;
 	// the events users fired; the geofences, by ascending ID.
@@ -276,6 +281,7 @@ func (t *Tenant) swap(fresh *Tenant) {
 	t.byEmail, t.byMsisdn, t.byWhatsApp = fresh.byEmail, fresh.byMsisdn, fresh.byWhatsApp
 	t.contacts = fresh.contacts
 	t.segments, t.messages, t.msgOrder = fresh.segments, fresh.messages, fresh.msgOrder
+	t.msgTop, t.msgTopStale = fresh.msgTop, fresh.msgTopStale
 	t.eventsByName, t.eventsByCode, t.eventOrder = fresh.eventsByName, fresh.eventsByCode, fresh.eventOrder
 	t.events, t.geofences, t.hidden = fresh.events, fresh.geofences, fresh.hidden
 	t.delaySet = false // a delay set through SetRegisterDelay lasts until here
@@ -528,6 +534,7 @@ func (t *Tenant) addMessage(m MessageRecord) error {
 	m.Platforms = slices.Clone(m.Platforms)
 	t.messages[m.MessageID] = &m
 	t.msgOrder = append(t.msgOrder, m.MessageID)
+	t.msgTop = max(t.msgTop, m.MessageID)
 	return nil
 }
 

@@ -168,24 +168,16 @@ func (t *Tenant) PutSegment(r SegmentRecord) (int64, error) {
 	return r.ID, t.addSegment(r)
 }
 
-// nextMessageID is the ID a new message takes: one more than the largest,
-// except that the first message of an app takes 0, the ID Netmera's own
-// sendPushApproval example approves.
-func (t *Tenant) nextMessageID() int64 {
-	if len(t.messages) == 0 {
-		return 0
-	}
-	next, _ := nextID(maps.Keys(t.messages), func(id int64) int64 { return id })
-	return next
-}
-
 // CreateMessage stores a message; ID 0 takes the next free ID, an empty
 // status means waiting for approval. It returns the stored message.
 func (t *Tenant) CreateMessage(m MessageRecord) (MessageRecord, error) {
 	t.lock()
 	defer t.mu.Unlock()
 	if m.MessageID == 0 {
-		m.MessageID = t.nextMessageID()
+		var ok bool
+		if m.MessageID, ok = t.newMessageID(); !ok {
+			return m, errors.New("no message ID is left after the largest in use; give one")
+		}
 	}
 	if m.Status == "" {
 		m.Status = MessageWaitingApproval

@@ -28,3 +28,23 @@ func TestNextIDsRunOut(t *testing.T) {
 	MustCode(t, "AddGeofence after the largest ID", err, state.CodeQuotaExceeded, state.KindInvalid)
 	MustUnchanged(t, "refused calls", before, tn)
 }
+
+// TestMessageIDsRunOut: past the largest message ID, a send that would
+// wait for approval is refused with 5022 before anything is captured, and
+// the control API's CreateMessage without an ID is refused.
+func TestMessageIDsRunOut(t *testing.T) {
+	d := notifyDataset()
+	d.Messages = append(d.Messages, state.MessageRecord{MessageID: math.MaxInt64, Title: "Last", Text: "x", Status: state.MessageApproved})
+	tn := MustTenant(t, d, state.Settings{RequireApproval: true})
+	mustSetClock(t, tn, t0, true)
+	before := tn.Export()
+	var req state.BulkSend
+	MustOK(t, "decode", jsonDecode(laterSend, &req))
+	_, err := tn.SendBulk(req, []byte(laterSend))
+	MustCode(t, "SendBulk awaiting approval after the largest message ID", err, state.CodeQuotaExceeded, state.KindInvalid)
+	if m, err := tn.CreateMessage(state.MessageRecord{Title: "next", Text: "x"}); err == nil {
+		t.Errorf("CreateMessage after the largest message ID = %+v, want an error", m)
+	}
+	MustUnchanged(t, "refused calls", before, tn)
+	MustNoNotifications(t, tn)
+}

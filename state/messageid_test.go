@@ -6,23 +6,6 @@ import (
 	"github.com/netmera-mock/netmera-mock/state"
 )
 
-// TestApprovalMessageIDsFromRunningMaximum: a send waiting for approval
-// takes the next message ID from the tenant's running maximum, kept as
-// messages come and go, not from a walk of every message under the write
-// lock. A message planted behind the tenant's back shows which.
-func TestApprovalMessageIDsFromRunningMaximum(t *testing.T) {
-	tn := notifyTenant(t, state.Settings{RequireApproval: true})
-	if _, err := tn.CreateMessage(state.MessageRecord{MessageID: 40, Title: "p", Text: "x"}); err != nil {
-		t.Fatal(err)
-	}
-	state.PlantMessage(tn, 1000)
-	key := MustSend(t, tn, laterSend)
-	rec := MustNotification(t, tn, key)
-	if rec.MessageID == nil || *rec.MessageID != 41 {
-		t.Errorf("the waiting send's message ID is %v, want 41, one past the largest the tenant added", deref(rec.MessageID))
-	}
-}
-
 // TestApprovalMessageIDsAfterRemoval: message IDs follow the largest
 // message held, also when the largest is cleared with its send and after
 // a load.

@@ -1,6 +1,9 @@
 package state
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // ApprovePushes approves messages waiting for approval. Every ID must name
 // a message: one unknown ID fails the whole request with 5003. Approving an
@@ -43,7 +46,8 @@ func (t *Tenant) awaiting(m *MessageRecord) *notification {
 // awaitApproval creates the message that stands for n in sendPushApproval;
 // the caller holds the write lock.
 func (t *Tenant) awaitApproval(n *notification) {
-	m := MessageRecord{MessageID: t.newMessageID(), Title: n.content.Title, Text: n.content.Text,
+	id, _ := t.newMessageID() // SendBulk checked that there is one
+	m := MessageRecord{MessageID: id, Title: n.content.Title, Text: n.content.Text,
 		Platforms: slices.Clone(n.content.Platforms), Status: MessageWaitingApproval, NotificationKey: n.key}
 	n.msgID = m.MessageID
 	t.messages[m.MessageID] = &m
@@ -51,13 +55,16 @@ func (t *Tenant) awaitApproval(n *notification) {
 	t.msgTop = max(t.msgTop, m.MessageID)
 }
 
-// newMessageID is nextMessageID from the running maximum the tenant keeps
-// as messages come and go: no walk of the messages, except once after the
-// message holding the maximum was removed. The caller holds the write
-// lock.
-func (t *Tenant) newMessageID() int64 {
+// newMessageID is the ID a new message takes: one more than the largest,
+// except that the first message of an app takes 0, the ID Netmera's own
+// sendPushApproval example approves. ok is false when the largest is
+// already the largest an int64 holds. It reads the running maximum the
+// tenant keeps as messages come and go: no walk of the messages, except
+// once after the message holding the maximum was removed. The caller holds
+// the write lock.
+func (t *Tenant) newMessageID() (id int64, ok bool) {
 	if len(t.messages) == 0 {
-		return 0
+		return 0, true
 	}
 	if t.msgTopStale {
 		t.msgTop = 0
@@ -66,7 +73,7 @@ func (t *Tenant) newMessageID() int64 {
 		}
 		t.msgTopStale = false
 	}
-	return t.msgTop + 1
+	return t.msgTop + 1, t.msgTop < math.MaxInt64
 }
 
 // Message returns one message, for assertions and the control API.

@@ -94,6 +94,12 @@ func (t *Tenant) SendBulk(req BulkSend, raw []byte) (int64, error) {
 		t.mu.Unlock()
 		return 0, Invalidf(CodeInvalidConfig, "Live activity group '%s' is already active", group)
 	}
+	if req.AwaitApproval || t.settings.RequireApproval {
+		if _, ok := t.newMessageID(); !ok {
+			t.mu.Unlock()
+			return 0, Invalidf(CodeQuotaExceeded, "No message ID is left for a send awaiting approval")
+		}
+	}
 	n := t.newNotification(kind, t.newKey(), raw, c, req.Target.clone())
 	n.match, n.startAt, n.extRef, n.liveGroup = m, start, req.ExtRef, group
 	if speed != nil && speed.IntervalMins > 0 && speed.PackageSize > 0 {

@@ -103,6 +103,9 @@ func (t *Tenant) verifyAppData() error {
 	if live != l.live || live > t.settings.maxEvents() {
 		return fmt.Errorf("event log: %d live events, counted %d, bound %d", l.live, live, t.settings.maxEvents())
 	}
+	if dead := l.dead(); dead > max(live, minDeadCompact) {
+		return fmt.Errorf("event log: %d dead slots kept for %d live events", dead, live)
+	}
 	for extID, seqs := range l.byUser {
 		if t.users[extID] == nil {
 			return fmt.Errorf("event log: events kept for a removed user %q", extID)

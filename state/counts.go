@@ -72,8 +72,8 @@ var installationAttrs = []string{"platform", "deviceModel", "pushPermitted"}
 // MaxCountValues. A user with several values (an array attribute, several
 // devices) counts once for each. No groupBy attribute is a 2020; both, an
 // unknown attribute, buckets on a non-numeric or installation attribute,
-// a bucket that is not [min, max], or more than MaxCountValues values, a
-// 2009.
+// a bucket that is not [min, max], or more than MaxCountValues values or
+// buckets, a 2009. A user costs O(values × buckets).
 func (t *Tenant) CountBatch(q CountBatchQuery) ([]ValueCount, error) {
 	switch {
 	case q.Profile == "" && q.Installation == "":
@@ -82,6 +82,8 @@ func (t *Tenant) CountBatch(q CountBatchQuery) ([]ValueCount, error) {
 		return nil, Invalidf(CodeInvalidJSON, "Invalid targeting query: groupBy takes profile or installation, not both")
 	case len(q.Values) > MaxCountValues:
 		return nil, Invalidf(CodeInvalidJSON, "Invalid targeting query: at most %d values, got %d", MaxCountValues, len(q.Values))
+	case len(q.Buckets) > MaxCountValues:
+		return nil, Invalidf(CodeInvalidJSON, "Invalid targeting query: at most %d buckets, got %d", MaxCountValues, len(q.Buckets))
 	case q.Installation != "" && !slices.Contains(installationAttrs, q.Installation):
 		return nil, Invalidf(CodeInvalidJSON, "Invalid targeting query: unknown installation attribute '%s' (want one of %v)", q.Installation, installationAttrs)
 	case q.Installation != "" && len(q.Buckets) > 0:
@@ -108,15 +110,17 @@ func (t *Tenant) CountBatch(q CountBatchQuery) ([]ValueCount, error) {
 		names[i] = numText(b[0]) + "-" + numText(b[1])
 	}
 	counts := map[string]int{}
-	var seen []string // one user's values, counted once each
+	// lastUser numbers the user who last counted each value: a user's
+	// values are counted once each without a list of them to search.
+	lastUser, userNo := map[string]int{}, 0
 	t.scanUsers(func(u *user) bool {
 		if u.untracked {
 			return true
 		}
-		seen = seen[:0]
+		userNo++
 		add := func(v string) {
-			if !slices.Contains(seen, v) {
-				seen = append(seen, v)
+			if lastUser[v] != userNo {
+				lastUser[v] = userNo
 				counts[v]++
 			}
 		}
@@ -153,9 +157,11 @@ func (t *Tenant) CountBatch(q CountBatchQuery) ([]ValueCount, error) {
 		return true
 	}, nil)
 	var out []ValueCount
+	listed := map[string]bool{} // the values of out not taken from counts
 	if len(q.Values) > 0 {
 		for _, v := range q.Values {
-			if !slices.ContainsFunc(out, func(c ValueCount) bool { return c.Value == v }) {
+			if !listed[v] {
+				listed[v] = true
 				out = append(out, ValueCount{v, counts[v]})
 			}
 		}
@@ -163,11 +169,10 @@ func (t *Tenant) CountBatch(q CountBatchQuery) ([]ValueCount, error) {
 		for v, c := range counts {
 			out = append(out, ValueCount{v, c})
 		}
-		if len(q.Buckets) > 0 {
-			for _, name := range names {
-				if counts[name] == 0 && !slices.ContainsFunc(out, func(c ValueCount) bool { return c.Value == name }) {
-					out = append(out, ValueCount{name, 0})
-				}
+		for _, name := range names { // counted names are in out already
+			if counts[name] == 0 && !listed[name] {
+				listed[name] = true
+				out = append(out, ValueCount{name, 0})
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -72,6 +73,11 @@ func TestCountBatch(t *testing.T) {
 		{"buckets of text", state.CountBatchQuery{Profile: "name", Buckets: [][]float64{{1, 2}}}, nil, state.CodeInvalidJSON},
 		{"a bucket backwards", state.CountBatchQuery{Profile: "age", Buckets: [][]float64{{30, 20}}}, nil, state.CodeInvalidJSON},
 		{"too many values", state.CountBatchQuery{Profile: "name", Values: make([]string, 10_001)}, nil, state.CodeInvalidJSON},
+		{"repeated values listed once", state.CountBatchQuery{Profile: "name", Values: []string{"Bob", "Zed", "Bob", "Zed"}},
+			[]state.ValueCount{{"Bob", 1}, {"Zed", 0}}, 0},
+		{"overlapping and repeated buckets", state.CountBatchQuery{Profile: "age", Buckets: [][]float64{{0, 35}, {30, 50}, {0, 35}, {90, 99}, {90, 99}}},
+			[]state.ValueCount{{"30-50", 2}, {"0-35", 1}, {"90-99", 0}}, 0},
+		{"too many buckets", state.CountBatchQuery{Profile: "age", Buckets: slices.Repeat([][]float64{{0, 200}}, state.MaxCountValues+1)}, nil, state.CodeInvalidJSON},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,7 +7,7 @@ package state
 type eventLog struct {
 	slots  []eventSlot // slots[head:] are kept, oldest first
 	head   int
-	first  uint64              // the number of slots[head]; numbers are never reused
+	first  uint64              // the number of slots[head]; a compaction renumbers the slots
 	live   int                 // kept slots not dead
 	byUser map[string][]uint64 // each user's event numbers, ascending
 }
@@ -32,6 +32,7 @@ func (l *eventLog) add(rec EventRecord, max int) {
 	for l.live > max {
 		l.dropOldest()
 	}
+	l.compactIfSparse()
 }
 
 // dropOldest forgets the oldest kept slot.
@@ -62,6 +63,42 @@ func (l *eventLog) dropUser(extID string) {
 		l.live--
 	}
 	delete(l.byUser, extID)
+	l.compactIfSparse()
+}
+
+// minDeadCompact is the fewest dead slots worth a compaction.
+const minDeadCompact = 64
+
+// dead is the number of kept slots that are dead.
+func (l *eventLog) dead() int { return len(l.slots) - l.head - l.live }
+
+// compactIfSparse compacts the log once its dead slots outnumber its live
+// ones (and minDeadCompact): dead slots otherwise go only as the oldest
+// are dropped, which a log whose users are deleted as fast as they fire
+// never reaches. The kept slots so stay at most max(2×live,
+// live+minDeadCompact), and a compaction, costing the slots it walks,
+// costs each dead slot O(1) once.
+func (l *eventLog) compactIfSparse() {
+	if dead := l.dead(); dead > l.live && dead > minDeadCompact {
+		l.compact()
+	}
+}
+
+// compact forgets the dead slots, numbering the live ones afresh from
+// first (numbers only index byUser, which is renumbered alike; each
+// user's list keeps its length, so it is reused).
+func (l *eventLog) compact() {
+	for extID, seqs := range l.byUser {
+		l.byUser[extID] = seqs[:0]
+	}
+	slots := make([]eventSlot, 0, l.live)
+	for i := l.head; i < len(l.slots); i++ {
+		if s := l.slots[i]; !s.dead {
+			l.byUser[s.rec.ExtID] = append(l.byUser[s.rec.ExtID], l.first+uint64(len(slots)))
+			slots = append(slots, s)
+		}
+	}
+	l.slots, l.head = slots, 0
 }
 
 // each calls fn on every kept event, newest first, until fn returns false.

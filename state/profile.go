@@ -1,6 +1,7 @@
 package state
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 )
@@ -163,6 +164,7 @@ type pushKey struct {
 type pushed struct {
 	pushKey
 	list []any
+	has  valueSet // list's values
 }
 
 // definition is t.definition without defining: what the push will define
@@ -200,17 +202,19 @@ func (p *pushPlan) push(u *user, key string, v any) error {
 	k := pushKey{u, key}
 	i, planned := p.lists[k]
 	var list []any
+	var has valueSet
 	if planned {
-		list = p.order[i].list
+		list, has = p.order[i].list, p.order[i].has
 	} else {
 		old, _ := u.profile.get(key)
 		cur, _ := old.([]any)
 		// The copy is never nil, so an empty-created array stays [] rather
 		// than becoming null.
 		list = append(make([]any, 0, len(cur)), cur...)
+		has = newValueSet(list)
 	}
 	for _, x := range values.([]any) {
-		if !containsValue(list, x) {
+		if has.add(x) {
 			list = append(list, x)
 		}
 	}
@@ -218,10 +222,10 @@ func (p *pushPlan) push(u *user, key string, v any) error {
 		return limitError("profile."+key, should+" after the push")
 	}
 	if planned {
-		p.order[i].list = list
+		p.order[i].list, p.order[i].has = list, has
 	} else {
 		p.lists[k] = len(p.order)
-		p.order = append(p.order, pushed{k, list})
+		p.order = append(p.order, pushed{k, list, has})
 	}
 	return nil
 }
@@ -254,9 +258,10 @@ func (t *Tenant) PullProfileAttributes(entries []ProfileEntry) error {
 				continue
 			}
 			list, _ := old.([]any)
+			pulled := newValueSet(values.([]any))
 			out := make([]any, 0, len(list))
 			for _, v := range list {
-				if !containsValue(values.([]any), v) {
+				if !pulled.has(v) {
 					out = append(out, v)
 				}
 			}
@@ -265,13 +270,55 @@ func (t *Tenant) PullProfileAttributes(entries []ProfileEntry) error {
 	})
 }
 
-func containsValue(list []any, v any) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
+// valueSet holds attribute values to be told apart by ==, as an
+// interface comparison does: a value of a type stored values have
+// (string, bool, int64, float64) is found in O(1), by a map, whose keys
+// compare so (1 and 1.0 differ, NaN matches nothing); values of other
+// types, which no stored or normalized value is, are compared one by one.
+type valueSet struct {
+	m      map[any]struct{}
+	others []any
+}
+
+func newValueSet(list []any) valueSet {
+	s := valueSet{m: make(map[any]struct{}, len(list))}
+	for _, v := range list {
+		s.add(v)
+	}
+	return s
+}
+
+// hashable reports whether v can key a map without a panic.
+func hashable(v any) bool {
+	switch v.(type) {
+	case nil, string, bool, int, int64, float64:
+		return true
 	}
 	return false
+}
+
+// has reports whether the set holds a value == v.
+func (s *valueSet) has(v any) bool {
+	if hashable(v) {
+		_, ok := s.m[v]
+		return ok
+	}
+	// A value of another type equals no hashable one; == on two values
+	// of the same type behaves as the list search this replaces.
+	return slices.ContainsFunc(s.others, func(x any) bool { return x == v })
+}
+
+// add adds v unless the set holds it, and reports whether it did.
+func (s *valueSet) add(v any) bool {
+	if s.has(v) {
+		return false
+	}
+	if hashable(v) {
+		s.m[v] = struct{}{}
+	} else {
+		s.others = append(s.others, v)
+	}
+	return true
 }
 
 // DeleteProfileAttributes removes the keys from every user's profile. It
@@ -312,11 +359,15 @@ type AttributeValue struct {
 // DeleteProfileAttributeValue removes each value from every user: from an
 // array attribute the value is taken out; a scalar attribute equal to the
 // value is removed. It walks the users once, whatever the number of
-// values. A key or value over the tenant's limits refuses the request.
+// values. A key or value over the tenant's limits, or more values than an
+// array attribute may hold (Limits.ArrayValues), refuses the request.
 func (t *Tenant) DeleteProfileAttributeValue(values []AttributeValue) error {
 	t.lock()
 	defer t.mu.Unlock()
 	lim := t.settings.limits()
+	if len(values) > lim.ArrayValues {
+		return limitError("value", fmt.Sprintf("a list of at most %d values, got %d", lim.ArrayValues, len(values)))
+	}
 	for _, kv := range values {
 		if err := text("key", kv.Key, lim.NameLength); err != nil {
 			return err
@@ -327,14 +378,19 @@ func (t *Tenant) DeleteProfileAttributeValue(values []AttributeValue) error {
 	}
 	// The values to remove, by attribute; what fits no definition removes
 	// nothing.
-	wanted := map[string][]any{}
+	wanted := map[string]*valueSet{}
 	for _, kv := range values {
 		def, ok := t.attrs[kv.Key]
 		if !ok {
 			continue
 		}
-		if want, ok := scalar(def.DataType, kv.Value); ok && !containsValue(wanted[kv.Key], want) {
-			wanted[kv.Key] = append(wanted[kv.Key], want)
+		if want, ok := scalar(def.DataType, kv.Value); ok {
+			set := wanted[kv.Key]
+			if set == nil {
+				set = &valueSet{m: map[any]struct{}{}}
+				wanted[kv.Key] = set
+			}
+			set.add(want)
 		}
 	}
 	if len(wanted) == 0 {
@@ -354,18 +410,18 @@ func (t *Tenant) DeleteProfileAttributeValue(values []AttributeValue) error {
 			}
 			switch cur := a.val.(type) {
 			case []any:
-				if !slices.ContainsFunc(cur, func(v any) bool { return containsValue(want, v) }) {
+				if !slices.ContainsFunc(cur, want.has) {
 					continue
 				}
 				out := make([]any, 0, len(cur)-1)
 				for _, v := range cur {
-					if !containsValue(want, v) {
+					if !want.has(v) {
 						out = append(out, v)
 					}
 				}
 				changes = append(changes, change{a.key, out})
 			default:
-				if containsValue(want, cur) {
+				if want.has(cur) {
 					changes = append(changes, change{a.key, nil})
 				}
 			}

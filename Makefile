@@ -15,7 +15,7 @@ run: ## run the fake on :8080 with the default key and 1000 seeded users
 build: ## build a static binary into bin/
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netmera-mock
 
-test: ## the tests, quick: no race detector, no million-user runs (~35 s built, ~2 min from a cold cache)
+test: ## the tests, quick: no race detector, no million-user runs (~45 s built, ~2 min from a cold cache)
 	$(GO) test -short -count=1 ./...
 
 test-race: ## every test with the race detector, the million-user runs included (~2.5 min built, ~4 min cold)

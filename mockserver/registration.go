@@ -67,13 +67,5 @@ func decodeRegistration(o object) (state.Registration, error) {
 // deleteUsers untracks users. Without extIds it answers 400 2020, as
 // deleteUsersPermanently does, where Netmera documents a 500 2001.
 func (s *Server) deleteUsers(t *state.Tenant, c *call) (any, error) {
-	o, err := c.object()
-	if err != nil {
-		return nil, err
-	}
-	ids, err := requiredTexts(o, "extIds")
-	if err != nil {
-		return nil, err
-	}
-	return nil, t.DeleteUsers(ids)
+	return withExtIDs(c, t.DeleteUsers)
 }

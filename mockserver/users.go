@@ -18,7 +18,9 @@ func requiredTexts(o object, name string) ([]string, error) {
 	return list, nil
 }
 
-func (s *Server) deleteUsersPermanently(t *state.Tenant, c *call) (any, error) {
+// withExtIDs reads a body's required extIds and hands them to do, which
+// answers nothing on success.
+func withExtIDs(c *call, do func(extIDs []string) error) (any, error) {
 	o, err := c.object()
 	if err != nil {
 		return nil, err
@@ -27,7 +29,11 @@ func (s *Server) deleteUsersPermanently(t *state.Tenant, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, t.DeleteUsersPermanently(ids)
+	return nil, do(ids)
+}
+
+func (s *Server) deleteUsersPermanently(t *state.Tenant, c *call) (any, error) {
+	return withExtIDs(c, t.DeleteUsersPermanently)
 }
 
 // tagRequest is the body of tagUsers and untagUsers.

@@ -277,20 +277,9 @@ func createDefinition(e *env) {
 	cl := e.f
 	def := NotificationDefinition{Title: "Order update", Message: "Your order has shipped.", PersonalizedTitle: "Order @{order}",
 		PersonalizedMessage: "@{name}, order @{order} has shipped.", Platforms: []string{"IOS", "ANDROID"}, Inbox: true}
-	var key int64
-	c := e.do(fmt.Sprintf("CreateNotificationDefinition(ctx, %+v)", def), func(ctx context.Context) (err error) {
-		key, err = cl.CreateNotificationDefinition(ctx, def)
-		return err
-	})
-	c.got = fmt.Sprintf("key %d", key)
-	e.must(c)
-	reqs := c.to("createNotificationDefinition")
-	if len(reqs) != 1 {
-		e.errorf(c, "one createNotificationDefinition request (each one creates a definition); got %d", len(reqs))
-		return
-	}
-	if answered, ok := answeredKey(reqs[0]); !ok || key != answered {
-		e.errorf(c, "the key the fake answered, %d, as an int64; got %d", answered, key)
+	c, key, ok := e.keyed(fmt.Sprintf("CreateNotificationDefinition(ctx, %+v)", def), "createNotificationDefinition", "creates a definition",
+		func(ctx context.Context) (int64, error) { return cl.CreateNotificationDefinition(ctx, def) })
+	if !ok {
 		return
 	}
 	stored, ok := e.srv.Definition(key)
@@ -322,25 +311,38 @@ func answeredKey(r Request) (int64, bool) {
 	return out.NotificationKey, true
 }
 
+// keyed runs a client call that makes something under a notification
+// key (eachOne says what each request makes) and checks that it sent one
+// request to endpoint and returned the key the fake answered, as an
+// int64; ok is false when the case has failed.
+func (e *env) keyed(asked, endpoint, eachOne string, fn func(context.Context) (int64, error)) (c *call, key int64, ok bool) {
+	e.t.Helper()
+	c = e.do(asked, func(ctx context.Context) (err error) {
+		key, err = fn(ctx)
+		return err
+	})
+	c.got = fmt.Sprintf("key %d", key)
+	e.must(c)
+	reqs := c.to(endpoint)
+	if len(reqs) != 1 {
+		e.errorf(c, "one %s request (each one %s); got %d", endpoint, eachOne, len(reqs))
+		return c, key, false
+	}
+	if answered, ok := answeredKey(reqs[0]); !ok || key != answered {
+		e.errorf(c, "the key the fake answered, %d, as an int64; got %d", answered, key)
+		return c, key, false
+	}
+	return c, key, true
+}
+
 // bulk runs SendBulkNotification and checks that it made one send, whose
 // key it returned; nil when the case has failed.
 func (e *env) bulk(n BulkNotification) (*call, int64) {
 	e.t.Helper()
 	cl := e.f
-	var key int64
-	c := e.do(fmt.Sprintf("SendBulkNotification(ctx, %+v)", n), func(ctx context.Context) (err error) {
-		key, err = cl.SendBulkNotification(ctx, n)
-		return err
-	})
-	c.got = fmt.Sprintf("key %d", key)
-	e.must(c)
-	reqs := c.to("sendBulkNotification")
-	if len(reqs) != 1 {
-		e.errorf(c, "one sendBulkNotification request (each one is a send); got %d", len(reqs))
-		return nil, 0
-	}
-	if answered, ok := answeredKey(reqs[0]); !ok || key != answered {
-		e.errorf(c, "the key the fake answered, %d; got %d", answered, key)
+	c, key, ok := e.keyed(fmt.Sprintf("SendBulkNotification(ctx, %+v)", n), "sendBulkNotification", "is a send",
+		func(ctx context.Context) (int64, error) { return cl.SendBulkNotification(ctx, n) })
+	if !ok {
 		return nil, 0
 	}
 	if len(e.srv.Notifications(state.NotificationFilter{Key: key})) != 1 {
